@@ -1,0 +1,1 @@
+//! Speech recognition with whisper.cpp (whisper-rs) on its own thread.

@@ -1,0 +1,1 @@
+//! Audio decoding, resampling, WAV writing, voice activity, pitch and the owner's voice profile.

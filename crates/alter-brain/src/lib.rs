@@ -1,0 +1,1 @@
+//! Grounded answering as the owner: prompts, citations, declining, memory and emotion.

@@ -1,0 +1,52 @@
+//! Command-line arguments. Names and shapes are a contract: add, never rename.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "alter", version, about = "Alter: build and talk to a digital twin of yourself, offline.")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lists twins, or manages them.
+    Twins(TwinsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TwinsArgs {
+    #[command(subcommand)]
+    pub action: Option<TwinsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TwinsAction {
+    /// Lists twins (the default).
+    List,
+    /// Creates an empty twin.
+    Create {
+        /// Display name, e.g. "Maya Okafor".
+        #[arg(long)]
+        name: String,
+        /// Explicit id (lowercase letters, digits, '-', '_'); derived from the name otherwise.
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, default_value = "")]
+        role: String,
+    },
+    /// Shows one twin.
+    Show { id: String },
+    /// Erases a twin and all its data.
+    Delete { id: String },
+}

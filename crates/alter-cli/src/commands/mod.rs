@@ -1,0 +1,20 @@
+//! One file per subcommand; this module opens the engine and dispatches.
+
+mod twins;
+
+use alter_core::{ErrorReport, Settings};
+use alter_engine::Engine;
+
+use crate::args::{Cli, Command};
+
+pub async fn run(cli: Cli) -> Result<(), ErrorReport> {
+    match cli.command {
+        Command::Twins(args) => twins::run(&open_engine().await?, args, &cli.global).await,
+    }
+}
+
+/// Resolves settings from the environment and opens the engine.
+pub async fn open_engine() -> Result<Engine, ErrorReport> {
+    let config = Settings::from_env().resolve().map_err(|e| ErrorReport::from_error(&e))?;
+    Ok(Engine::open(config).await?)
+}

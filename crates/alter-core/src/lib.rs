@@ -1,0 +1,20 @@
+//! The shared vocabulary of Alter.
+//!
+//! Every other crate speaks in these types: a [`TwinId`], the owner's
+//! [`TwinParams`], the resolved [`Config`] (where the data and the models
+//! live), the stable [`ErrorCode`]s the shells show to people, and the
+//! [`Progress`] / [`CancelToken`] pair that long jobs use.
+//!
+//! Architecture invariant: this crate has no I/O beyond reading settings and
+//! no heavy dependencies; everything may depend on it, it depends on nothing
+//! of ours.
+
+pub mod config;
+pub mod error;
+pub mod progress;
+pub mod twin;
+
+pub use config::{Config, Settings};
+pub use error::{ErrorCode, ErrorReport, HasErrorCode};
+pub use progress::{CancelToken, Cancelled, Progress, ProgressSink};
+pub use twin::{Tone, TwinId, TwinParams, TwinSummary, ValidationError};

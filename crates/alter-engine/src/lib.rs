@@ -1,0 +1,36 @@
+//! The one front door to Alter.
+//!
+//! An [`Engine`] is built once from a resolved [`alter_core::Config`] and
+//! handed to a shell (the desktop app, the `alter` command line). It owns the
+//! app database and, lazily, the loaded models; every user-facing operation
+//! is a method here, so both shells behave identically.
+//!
+//! Architecture invariant: the engine knows nothing of Tauri, terminals or
+//! JSON output; shells translate its results and [`EngineError`]s.
+
+mod error;
+mod twins;
+
+use alter_core::Config;
+use alter_store::AppDb;
+
+pub use error::EngineError;
+
+/// Alter's application logic, shared by every shell. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    config: Config,
+    app_db: AppDb,
+}
+
+impl Engine {
+    /// Opens the app database (creating and migrating it if needed).
+    pub async fn open(config: Config) -> Result<Self, EngineError> {
+        let app_db = AppDb::open(&config.app_db()).await?;
+        Ok(Self { config, app_db })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}

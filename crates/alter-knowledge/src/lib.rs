@@ -1,0 +1,1 @@
+//! Documents to cited knowledge: parsers, structure-aware chunking, embeddings, and the hybrid retrieval store.

@@ -1,0 +1,1 @@
+//! Model catalog, offline provisioning from registry packages, checksums, and format converters.

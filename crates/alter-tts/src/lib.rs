@@ -1,0 +1,1 @@
+//! Speech synthesis with Piper voices over ONNX Runtime, with phoneme timing for lip-sync.
