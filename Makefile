@@ -5,6 +5,8 @@
 #   make test   installs what is missing and runs every test
 #
 # Both work on a fresh Debian 12 / Ubuntu machine as root (or with sudo).
+# The dev profile optimises dependencies (models are unusable otherwise), so
+# one debug build serves the tools, the tests and the demo.
 # Caches: CARGO_TARGET_DIR and ALTER_MODELS_DIR may point outside the clone.
 
 SHELL := /bin/bash
@@ -41,9 +43,9 @@ deps:
 
 .PHONY: cli
 cli: deps
-	$(CARGO) build --release -p alter-cli
+	$(CARGO) build -p alter-cli
 
-ALTER := $(or $(CARGO_TARGET_DIR),target)/release/alter
+ALTER := $(or $(CARGO_TARGET_DIR),target)/debug/alter
 
 .PHONY: models
 models: cli
