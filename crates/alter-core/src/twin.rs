@@ -25,6 +25,10 @@ pub enum ValidationError {
     ControlChars { field: &'static str },
     #[error("the {field} must be between {min} and {max}")]
     OutOfRange { field: &'static str, min: f32, max: f32 },
+    #[error("the {field} must be one of: {allowed}")]
+    NotOneOf { field: &'static str, allowed: String },
+    #[error("the {field} must be a colour like #2f4a6d")]
+    BadColour { field: &'static str },
     #[error(
         "twin id {0:?} is not valid: use 1-64 lowercase letters, digits, '-' or '_', starting with a letter or digit"
     )]
@@ -132,6 +136,80 @@ pub struct TwinParams {
     pub languages: Vec<String>,
     /// Topics the twin politely declines to discuss.
     pub decline_topics: Vec<String>,
+    /// How the built-in avatar looks.
+    pub appearance: Appearance,
+}
+
+/// The built-in 2D avatar's look. Colours are CSS hex strings (`#rrggbb`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(default, deny_unknown_fields)]
+pub struct Appearance {
+    /// `oval`, `round`, `square` or `heart`.
+    pub face: String,
+    pub skin: String,
+    /// `short`, `long`, `bun`, `curly` or `none`.
+    pub hair_style: String,
+    pub hair_colour: String,
+    pub eye_colour: String,
+    pub glasses: bool,
+    /// `blazer`, `shirt`, `sweater` or `hoodie`.
+    pub clothing: String,
+    pub clothing_colour: String,
+    /// A user's own VRM model, relative to the twin's folder, instead of the built-in face.
+    pub vrm: Option<String>,
+}
+
+impl Default for Appearance {
+    fn default() -> Self {
+        Self {
+            face: "oval".into(),
+            skin: "#e0b38f".into(),
+            hair_style: "short".into(),
+            hair_colour: "#3b2a20".into(),
+            eye_colour: "#4a3526".into(),
+            glasses: false,
+            clothing: "blazer".into(),
+            clothing_colour: "#2f4a6d".into(),
+            vrm: None,
+        }
+    }
+}
+
+impl Appearance {
+    const FACES: &[&str] = &["oval", "round", "square", "heart"];
+    const HAIR: &[&str] = &["short", "long", "bun", "curly", "none"];
+    const CLOTHING: &[&str] = &["blazer", "shirt", "sweater", "hoodie"];
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        let choice = |field: &'static str, value: &str, allowed: &[&str]| {
+            if allowed.contains(&value) {
+                Ok(())
+            } else {
+                Err(ValidationError::NotOneOf { field, allowed: allowed.join(", ") })
+            }
+        };
+        choice("face shape", &self.face, Self::FACES)?;
+        choice("hair style", &self.hair_style, Self::HAIR)?;
+        choice("clothing", &self.clothing, Self::CLOTHING)?;
+        for (field, colour) in [
+            ("skin colour", &self.skin),
+            ("hair colour", &self.hair_colour),
+            ("eye colour", &self.eye_colour),
+            ("clothing colour", &self.clothing_colour),
+        ] {
+            let ok = colour.len() == 7 && colour.starts_with('#') && colour[1..].bytes().all(|b| b.is_ascii_hexdigit());
+            if !ok {
+                return Err(ValidationError::BadColour { field });
+            }
+        }
+        if let Some(vrm) = &self.vrm {
+            check_text("VRM file name", vrm, 255, true)?;
+            if vrm.contains("..") || vrm.starts_with('/') {
+                return Err(ValidationError::ControlChars { field: "VRM file name" });
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for TwinParams {
@@ -143,6 +221,7 @@ impl Default for TwinParams {
             tone: Tone::default(),
             languages: vec!["en".into(), "zh".into()],
             decline_topics: Vec::new(),
+            appearance: Appearance::default(),
         }
     }
 }
@@ -169,6 +248,7 @@ impl TwinParams {
         for topic in &self.decline_topics {
             check_text("declined topic", topic, 200, true)?;
         }
+        self.appearance.validate()?;
         Ok(self)
     }
 }
@@ -246,6 +326,15 @@ mod tests {
         let mut p = TwinParams::named("Maya");
         p.greeting = "Hi!\nI'm Maya.".into();
         assert!(p.clone().validated().is_ok());
+        p.appearance.hair_colour = "red".into();
+        assert_eq!(p.clone().validated(), Err(ValidationError::BadColour { field: "hair colour" }));
+        p.appearance.hair_colour = "#aa0000".into();
+        p.appearance.face = "triangle".into();
+        assert!(matches!(p.clone().validated(), Err(ValidationError::NotOneOf { .. })));
+        p.appearance.face = "round".into();
+        p.appearance.vrm = Some("../../etc/passwd".into());
+        assert!(p.clone().validated().is_err());
+        p.appearance.vrm = None;
         p.tone.casual = 1.5;
         assert!(matches!(p.validated(), Err(ValidationError::OutOfRange { .. })));
     }
