@@ -18,7 +18,7 @@ CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Everything the build and the tests need from Debian.
-APT_PACKAGES := build-essential pkg-config file cmake clang libclang-dev \
+APT_PACKAGES = build-essential pkg-config file cmake clang libclang-dev \
 	libssl-dev libasound2-dev libsonic-dev libespeak-ng-dev espeak-ng-data \
 	python3 python3-pip python3-venv \
 	$(APP_APT_PACKAGES)
@@ -52,6 +52,46 @@ models: cli
 	$(ALTER) models fetch
 
 # --- app ---
+# The desktop app (src-tauri/) and its front end (ui/). ui/dist must exist
+# before anything compiles alter-app (the front end is embedded in the binary),
+# so every target below that builds the crate depends on `ui`.
+APP_APT_PACKAGES := build-essential pkg-config file libssl-dev libxdo-dev \
+	libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev \
+	xvfb xauth webkit2gtk-driver fonts-dejavu-core imagemagick
+APP_BIN = $(or $(CARGO_TARGET_DIR),target)/debug/alter-app
+TAURI_DRIVER = $(shell command -v tauri-driver || echo $(HOME)/.cargo/bin/tauri-driver)
+
+.PHONY: ui app app-deb test-ui test-app test-e2e
+
+## Installs the front end's packages (from package-lock.json) and builds ui/dist.
+ui:
+	npm --prefix ui ci --no-audit --no-fund
+	npm --prefix ui run build
+
+## Runs the desktop app (debug build) on $$ALTER_HOME (default: the user's data folder).
+app: deps ui
+	$(CARGO) build -p alter-app
+	$(APP_BIN)
+
+## Builds the .deb package (the only bundle target).
+app-deb: deps ui
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb
+
+## Front-end lint (tsc strict + eslint) and unit tests (vitest).
+test-ui:
+	@[ -d ui/node_modules ] || npm --prefix ui ci --no-audit --no-fund
+	npm --prefix ui run lint
+	npm --prefix ui test
+
+## The app crate's tests that need no window: IPC commands on a real engine, bindings up to date.
+test-app: deps ui
+	$(CARGO) test -p alter-app --lib --test commands --test bindings
+
+## The end-to-end test of the real window under Xvfb; screenshots in target/e2e-artifacts/.
+test-e2e: deps ui
+	@[ -x "$(TAURI_DRIVER)" ] || $(CARGO) install tauri-driver --locked
+	PATH="$(HOME)/.cargo/bin:$$PATH" $(CARGO) test -p alter-app --test e2e -- --nocapture
+	@echo "screenshots: $(or $(CARGO_TARGET_DIR),target)/e2e-artifacts/"
 
 # --- checks ---
 
