@@ -1,0 +1,28 @@
+/**
+ * The app's shell: the sidebar and the current screen. Until the engine has
+ * reported its status nothing but the frame is drawn; if it did not open, the
+ * start-up problem replaces every screen.
+ */
+import { locale } from "../i18n";
+import type { Library } from "../library";
+import { useStore } from "../store";
+import { LibraryScreen } from "./LibraryScreen";
+import { Sidebar } from "./Sidebar";
+import { StartupProblem } from "./StartupProblem";
+
+export function App({ library }: { library: Library }) {
+  const state = useStore(library.state);
+  // Re-render every text when the language changes.
+  const lang = useStore(locale);
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+
+  const version = state.phase === "starting" ? "" : state.status.version;
+  return (
+    <div class="shell">
+      <Sidebar current={state.phase === "ready" ? "library" : null} version={version} />
+      {state.phase === "starting" && <main class="main" aria-busy="true" />}
+      {state.phase === "unavailable" && <StartupProblem status={state.status} />}
+      {state.phase === "ready" && <LibraryScreen library={library} state={state} />}
+    </div>
+  );
+}

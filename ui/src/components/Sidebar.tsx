@@ -1,0 +1,62 @@
+/**
+ * The app's frame on the left: brand, navigation, language and the offline note.
+ *
+ * Invariant: only screens that exist are listed in `SCREENS`; later screens
+ * (Create/Build, Talk, Persona, Models, Settings) are added here as they land.
+ */
+import type { Locale, MessageKey } from "../i18n";
+import { locale, t } from "../i18n";
+import { useStore } from "../store";
+import { Logo } from "./Icons";
+
+export type Screen = "library";
+
+const SCREENS: readonly { id: Screen; label: MessageKey }[] = [{ id: "library", label: "nav.library" }];
+
+export function Sidebar(props: { current: Screen | null; version: string }) {
+  const lang = useStore(locale);
+  return (
+    <aside class="sidebar">
+      <div class="brand">
+        <Logo />
+        <div>
+          <div class="brand-name">{t("app.name")}</div>
+          <div class="brand-tagline">{t("app.tagline")}</div>
+        </div>
+      </div>
+      {props.current !== null && (
+        <nav aria-label={t("nav.label")}>
+          <ul class="nav">
+            {SCREENS.map((s) => (
+              <li key={s.id}>
+                <a
+                  href={`#${s.id}`}
+                  class="nav-item"
+                  aria-current={props.current === s.id ? "page" : undefined}
+                  data-testid={`nav-${s.id}`}
+                >
+                  {t(s.label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <div class="sidebar-footer">
+        <label class="lang">
+          <span>{t("footer.language")}</span>
+          <select
+            value={lang}
+            onChange={(e) => locale.set((e.currentTarget as HTMLSelectElement).value as Locale)}
+            data-testid="language"
+          >
+            <option value="en">English</option>
+            <option value="zh">中文</option>
+          </select>
+        </label>
+        <p class="offline">{t("footer.offline")}</p>
+        {props.version !== "" && <p class="version">{t("footer.version", { version: props.version })}</p>}
+      </div>
+    </aside>
+  );
+}
