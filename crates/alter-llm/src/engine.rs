@@ -1,0 +1,265 @@
+//! Generation on the model thread: prefix reuse, prefill, the decode loop,
+//! stop sequences and UTF-8-safe streaming.
+//!
+//! The engine keeps the KV cache of the last sequence it processed plus one
+//! pinned prefix (the persona). A new prompt reuses the longest token prefix
+//! it shares with either, so only the suffix is computed.
+//! Context policy: a prompt that leaves fewer than `min(max_tokens, 64)`
+//! free positions is rejected with [`LlmError::ContextOverflow`] — the caller
+//! (who knows which turns and sources matter) shortens it; we never drop
+//! tokens silently. Generation stops with [`FinishReason::Length`] when the
+//! window fills up.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use alter_core::CancelToken;
+use serde::{Deserialize, Serialize};
+
+use crate::chat::{ChatMessage, ChatTemplate, Ending};
+use crate::error::LlmError;
+use crate::model::{KvCache, Model};
+use crate::sampling::{Rng, SamplingParams, sample};
+use crate::tokenizer::{TokenId, Tokenizer, Utf8Stream};
+
+/// Tokens processed per forward call in prefill: bounds the attention scores' memory.
+const PREFILL_CHUNK: usize = 512;
+
+/// What to generate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GenerateRequest {
+    pub messages: Vec<ChatMessage>,
+    pub params: SamplingParams,
+    /// Extra stop strings; the answer ends before the first one (not included).
+    pub stop: Vec<String>,
+    pub max_tokens: usize,
+}
+
+impl GenerateRequest {
+    pub fn new(messages: Vec<ChatMessage>) -> Self {
+        Self { messages, params: SamplingParams::default(), stop: Vec::new(), max_tokens: 256 }
+    }
+}
+
+/// Why generation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinishReason {
+    /// The model ended its turn.
+    EndOfTurn,
+    /// A stop string appeared.
+    Stop,
+    /// `max_tokens` reached.
+    MaxTokens,
+    /// The context window is full.
+    Length,
+}
+
+/// Figures about one generation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GenerationStats {
+    pub finish: FinishReason,
+    pub prompt_tokens: usize,
+    /// Prompt tokens whose KV state was reused instead of computed.
+    pub reused_tokens: usize,
+    pub generated_tokens: usize,
+    pub prefill_ms: f64,
+    /// From request start to the first text piece.
+    pub first_token_ms: f64,
+    pub total_ms: f64,
+    /// The full answer text (stop string excluded).
+    pub text: String,
+}
+
+/// A streamed event.
+#[derive(Debug)]
+pub enum GenEvent {
+    /// A piece of answer text (whole UTF-8 characters; may be empty for a
+    /// token that completes nothing yet is never sent).
+    Token { id: TokenId, text: String },
+    Done(GenerationStats),
+    Error(LlmError),
+}
+
+/// Model, tokenizer, template and cache state; lives on the model thread.
+pub struct Engine {
+    pub model: Model,
+    pub tok: Arc<Tokenizer>,
+    pub template: ChatTemplate,
+    cache: KvCache,
+    pinned: Option<KvCache>,
+    end_ids: Vec<TokenId>,
+}
+
+fn common_prefix(a: &[TokenId], b: &[TokenId]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+impl Engine {
+    pub fn new(model: Model, tok: Arc<Tokenizer>, template: ChatTemplate) -> Self {
+        let mut end_ids: Vec<TokenId> = template.end_tokens().iter().filter_map(|t| tok.token_id(t)).collect();
+        end_ids.extend(tok.eos);
+        Self { model, tok, template, cache: KvCache::default(), pinned: None, end_ids }
+    }
+
+    pub fn context_length(&self) -> usize {
+        self.model.cfg.ctx_len
+    }
+
+    /// Bytes of KV state currently held (live cache plus pinned prefix).
+    pub fn kv_bytes(&self) -> usize {
+        self.cache.n_bytes() + self.pinned.as_ref().map_or(0, KvCache::n_bytes)
+    }
+
+    /// Tokenize a conversation with the model's template.
+    pub fn tokenize(&self, messages: &[ChatMessage], ending: Ending) -> Vec<TokenId> {
+        self.template.tokenize_as(&self.tok, messages, ending)
+    }
+
+    /// Make the live cache hold exactly `tokens` (reusing the longest shared
+    /// prefix) and return the logits after the last one plus the reused count.
+    fn sync(&mut self, tokens: &[TokenId], cancel: &CancelToken) -> Result<(Vec<f32>, usize), LlmError> {
+        let live = common_prefix(&self.cache.tokens, tokens);
+        if let Some(p) = &self.pinned {
+            let pin = common_prefix(&p.tokens, tokens);
+            if pin > live {
+                self.cache = p.clone();
+            }
+        }
+        // Keep at least one token to run so that we get logits.
+        let reuse = common_prefix(&self.cache.tokens, tokens).min(tokens.len() - 1);
+        self.cache.truncate(reuse)?;
+        let mut logits = Vec::new();
+        for chunk in tokens[reuse..].chunks(PREFILL_CHUNK) {
+            if cancel.is_cancelled() {
+                return Err(LlmError::Cancelled);
+            }
+            logits = self.model.forward(&mut self.cache, chunk)?;
+        }
+        Ok((logits, reuse))
+    }
+
+    fn check_fits(&self, n: usize, reserve: usize) -> Result<(), LlmError> {
+        let ctx = self.context_length();
+        if n == 0 {
+            return Err(LlmError::InvalidRequest("the prompt is empty".into()));
+        }
+        if n + reserve > ctx {
+            return Err(LlmError::ContextOverflow { prompt_tokens: n, context: ctx, reserve });
+        }
+        Ok(())
+    }
+
+    /// Prefill a conversation into the live cache without generating; returns
+    /// (tokens in prompt, tokens computed now).
+    pub fn prefill(
+        &mut self,
+        messages: &[ChatMessage],
+        ending: Ending,
+        cancel: &CancelToken,
+    ) -> Result<(usize, usize), LlmError> {
+        let tokens = self.tokenize(messages, ending);
+        self.check_fits(tokens.len(), 1)?;
+        let (_, reused) = self.sync(&tokens, cancel)?;
+        Ok((tokens.len(), tokens.len() - reused))
+    }
+
+    /// Prefill and pin a prefix (the persona) so every later prompt that
+    /// starts with it skips those tokens, whatever ran in between.
+    pub fn pin_prefix(&mut self, messages: &[ChatMessage], cancel: &CancelToken) -> Result<usize, LlmError> {
+        let tokens = self.tokenize(messages, Ending::Closed);
+        self.check_fits(tokens.len(), 1)?;
+        self.sync(&tokens, cancel)?;
+        // `sync` leaves the last token unprocessed only when nothing new ran.
+        let mut pin = self.cache.clone();
+        pin.truncate(tokens.len())?;
+        self.pinned = Some(pin);
+        Ok(tokens.len())
+    }
+
+    /// Generate an answer, sending events to `emit` (returns false when the receiver is gone).
+    pub fn generate(
+        &mut self,
+        req: &GenerateRequest,
+        cancel: &CancelToken,
+        emit: &mut dyn FnMut(GenEvent) -> bool,
+    ) -> Result<GenerationStats, LlmError> {
+        let t0 = Instant::now();
+        if req.messages.is_empty() || req.messages.iter().all(|m| m.content.trim().is_empty()) {
+            return Err(LlmError::InvalidRequest("the conversation is empty".into()));
+        }
+        let tokens = self.tokenize(&req.messages, Ending::AssistantTurn);
+        let reserve = req.max_tokens.clamp(1, 64);
+        self.check_fits(tokens.len(), reserve)?;
+        let (mut logits, reused) = self.sync(&tokens, cancel)?;
+        let prefill_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let mut rng = Rng::new(req.params.seed);
+        let mut utf8 = Utf8Stream::default();
+        let mut text = String::new();
+        let mut sent = 0usize;
+        let mut first_token_ms = 0.0;
+        let mut generated = 0usize;
+        let stops: Vec<&str> = req.stop.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+        let max_stop = stops.iter().map(|s| s.len()).max().unwrap_or(0);
+        let finish = loop {
+            if cancel.is_cancelled() {
+                return Err(LlmError::Cancelled);
+            }
+            if generated >= req.max_tokens {
+                break FinishReason::MaxTokens;
+            }
+            let history = &self.cache.tokens;
+            let id = sample(&mut logits, history, &req.params, &mut rng);
+            if self.end_ids.contains(&id) {
+                break FinishReason::EndOfTurn;
+            }
+            generated += 1;
+            text.push_str(&utf8.push(&self.tok.token_bytes(id, false)));
+            if let Some(p) = stops.iter().filter_map(|s| text[sent.saturating_sub(max_stop)..].find(s).map(|p| p + sent.saturating_sub(max_stop))).min() {
+                text.truncate(p);
+                if p > sent && !emit(GenEvent::Token { id, text: text[sent..].to_owned() }) {
+                    return Err(LlmError::Cancelled);
+                }
+                sent = text.len();
+                break FinishReason::Stop;
+            }
+            // Hold back a tail that could still become a stop string.
+            let mut safe = text.len().saturating_sub(max_stop.saturating_sub(1));
+            while safe > sent && !text.is_char_boundary(safe) {
+                safe -= 1;
+            }
+            if safe > sent {
+                if first_token_ms == 0.0 {
+                    first_token_ms = t0.elapsed().as_secs_f64() * 1e3;
+                }
+                if !emit(GenEvent::Token { id, text: text[sent..safe].to_owned() }) {
+                    return Err(LlmError::Cancelled);
+                }
+                sent = safe;
+            }
+            if self.cache.len() + 1 > self.context_length() {
+                break FinishReason::Length;
+            }
+            logits = self.model.forward(&mut self.cache, &[id])?;
+        };
+        if finish != FinishReason::Stop {
+            text.push_str(&utf8.finish());
+            if text.len() > sent {
+                if first_token_ms == 0.0 {
+                    first_token_ms = t0.elapsed().as_secs_f64() * 1e3;
+                }
+                emit(GenEvent::Token { id: 0, text: text[sent..].to_owned() });
+            }
+        }
+        Ok(GenerationStats {
+            finish,
+            prompt_tokens: tokens.len(),
+            reused_tokens: reused,
+            generated_tokens: generated,
+            prefill_ms,
+            first_token_ms,
+            total_ms: t0.elapsed().as_secs_f64() * 1e3,
+            text,
+        })
+    }
+}

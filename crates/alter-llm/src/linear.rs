@@ -1,0 +1,103 @@
+//! Quantized linear layers with two execution paths.
+//!
+//! * one token (decode): a fused dequantise-and-dot per weight row, rows split
+//!   across the thread pool — the weights are read once, still quantized;
+//! * many tokens (prefill): weight rows are expanded to f32 tiles and the
+//!   product is one GEMM (candle's CPU matmul, i.e. the multi-threaded `gemm`
+//!   crate), so each weight is dequantised once per call instead of once per
+//!   token and the arithmetic runs at matrix-multiply speed.
+//!
+//! Invariant: `data` holds exactly `rows` rows of `row_bytes` bytes.
+
+use candle_core::{Device, Tensor};
+use rayon::prelude::*;
+
+use crate::error::LlmError;
+use crate::gguf::{GgmlType, TensorInfo};
+use crate::quant;
+
+/// A weight matrix of `rows` outputs by `cols` inputs, stored as in the GGUF.
+pub struct QMat {
+    pub ty: GgmlType,
+    pub rows: usize,
+    pub cols: usize,
+    row_bytes: usize,
+    data: Vec<u8>,
+}
+
+/// Output rows per tile in prefill: 64 rows × 4864 inputs × 4 B ≈ 1.2 MB.
+const TILE_ROWS: usize = 256;
+
+impl QMat {
+    pub fn new(info: &TensorInfo, data: Vec<u8>) -> Result<Self, LlmError> {
+        if !quant::supported(info.ty) {
+            return Err(LlmError::Unsupported(format!("tensor {} has type {:?}", info.name, info.ty)));
+        }
+        let cols = info.dims[0] as usize;
+        let rows = info.dims[1..].iter().product::<u64>() as usize;
+        let (be, bb) = info.ty.block();
+        let row_bytes = cols / be * bb;
+        if data.len() != rows * row_bytes {
+            return Err(LlmError::BadGguf(format!("tensor {} has the wrong size", info.name)));
+        }
+        Ok(Self { ty: info.ty, rows, cols, row_bytes, data })
+    }
+
+    pub fn n_bytes(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Dequantise row `r` (e.g. an embedding lookup).
+    pub fn row_f32(&self, r: usize, out: &mut [f32]) {
+        quant::dequant_row(self.ty, &self.data[r * self.row_bytes..(r + 1) * self.row_bytes], out);
+    }
+
+    /// `y = W x` for one activation vector.
+    pub fn matvec(&self, x: &[f32]) -> Vec<f32> {
+        let mut out = vec![0f32; self.rows];
+        let chunk = 32;
+        out.par_chunks_mut(chunk).enumerate().for_each(|(i, o)| {
+            let start = i * chunk * self.row_bytes;
+            let rows = &self.data[start..start + o.len() * self.row_bytes];
+            quant::dot_rows(self.ty, rows, self.row_bytes, x, o);
+        });
+        out
+    }
+
+    /// Dequantise rows `r0..r1` into a row-major f32 buffer.
+    fn dequant_rows(&self, r0: usize, r1: usize) -> Vec<f32> {
+        let mut w = vec![0f32; (r1 - r0) * self.cols];
+        w.par_chunks_mut(self.cols * 8).enumerate().for_each(|(i, o)| {
+            for (j, orow) in o.chunks_exact_mut(self.cols).enumerate() {
+                let r = r0 + i * 8 + j;
+                quant::dequant_row(self.ty, &self.data[r * self.row_bytes..(r + 1) * self.row_bytes], orow);
+            }
+        });
+        w
+    }
+
+    /// `Y = X Wᵀ` for `x` of shape `[m, cols]`, giving `[m, rows]`.
+    pub fn forward(&self, x: &Tensor) -> Result<Tensor, LlmError> {
+        let (m, k) = x.dims2()?;
+        debug_assert_eq!(k, self.cols);
+        if m == 1 {
+            let xv = x.flatten_all()?.to_vec1::<f32>()?;
+            let y = self.matvec(&xv);
+            return Ok(Tensor::from_vec(y, (1, self.rows), &Device::Cpu)?);
+        }
+        if self.rows <= TILE_ROWS * 2 {
+            let w = Tensor::from_vec(self.dequant_rows(0, self.rows), (self.rows, self.cols), &Device::Cpu)?;
+            return Ok(x.matmul(&w.t()?)?);
+        }
+        // Tiles of output columns keep the dequantised weights small and cache-warm.
+        let mut parts = Vec::with_capacity(self.rows.div_ceil(TILE_ROWS));
+        let mut r0 = 0;
+        while r0 < self.rows {
+            let r1 = (r0 + TILE_ROWS * 4).min(self.rows);
+            let w = Tensor::from_vec(self.dequant_rows(r0, r1), (r1 - r0, self.cols), &Device::Cpu)?;
+            parts.push(x.matmul(&w.t()?)?);
+            r0 = r1;
+        }
+        Ok(Tensor::cat(&parts, 1)?)
+    }
+}

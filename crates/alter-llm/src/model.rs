@@ -1,0 +1,318 @@
+//! Our own Qwen2 / Llama forward pass over GGUF weights.
+//!
+//! Structure follows candle_transformers' `quantized_qwen2` and
+//! `quantized_llama`, with three changes that matter for speed and reuse:
+//! every linear layer goes through [`QMat`] (fused quantized dot for one
+//! token, dequantised tiles + GEMM for many); the KV cache is a value the
+//! caller owns ([`KvCache`]) so it can be snapshotted, truncated and
+//! restored; and only the last position goes through the vocabulary
+//! projection during prefill. Grouped-query attention reshapes queries per
+//! KV head instead of copying K/V per query head.
+//! Invariant: `KvCache::tokens` is exactly the token sequence whose keys and
+//! values the cache holds, in order.
+
+use std::fs::File;
+
+use candle_core::{DType, Device, Tensor};
+
+use crate::error::LlmError;
+use crate::gguf::{GgmlType, GgufHeader, MetaValue, read_tensor_bytes};
+use crate::linear::QMat;
+use crate::tokenizer::TokenId;
+
+/// Architectures we run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arch {
+    Qwen2,
+    Llama,
+}
+
+/// Hyper-parameters read from GGUF metadata.
+#[derive(Debug, Clone)]
+pub struct ModelConfig {
+    pub arch: Arch,
+    pub n_layer: usize,
+    pub n_embd: usize,
+    pub n_head: usize,
+    pub n_kv_head: usize,
+    pub head_dim: usize,
+    pub rope_base: f32,
+    pub eps: f32,
+    /// Context window in tokens after applying the caller's cap.
+    pub ctx_len: usize,
+    pub vocab: usize,
+}
+
+impl ModelConfig {
+    pub fn from_gguf(h: &GgufHeader, ctx_cap: usize) -> Result<Self, LlmError> {
+        let arch_name = h.metadata.get("general.architecture").and_then(MetaValue::as_str).unwrap_or("");
+        let arch = match arch_name {
+            "qwen2" => Arch::Qwen2,
+            "llama" => Arch::Llama,
+            other => return Err(LlmError::Unsupported(format!("architecture '{other}' (qwen2 or llama expected)"))),
+        };
+        let get = |k: &str| h.metadata.get(&format!("{arch_name}.{k}"));
+        let int = |k: &str| {
+            get(k).and_then(MetaValue::as_u64).map(|v| v as usize).ok_or_else(|| LlmError::BadGguf(format!("missing {k}")))
+        };
+        let n_embd = int("embedding_length")?;
+        let n_head = int("attention.head_count")?;
+        let n_kv_head = int("attention.head_count_kv").unwrap_or(n_head);
+        if n_head == 0 || n_kv_head == 0 || n_embd % n_head != 0 || n_head % n_kv_head != 0 || n_embd > 1 << 16 {
+            return Err(LlmError::BadGguf("inconsistent attention heads".into()));
+        }
+        let head_dim = n_embd / n_head;
+        if head_dim % 2 != 0 {
+            return Err(LlmError::BadGguf("odd head dimension".into()));
+        }
+        let n_layer = int("block_count")?;
+        if n_layer == 0 || n_layer > 512 {
+            return Err(LlmError::BadGguf(format!("{n_layer} layers")));
+        }
+        let ctx = int("context_length").unwrap_or(4096).clamp(16, 1 << 20);
+        Ok(Self {
+            arch,
+            n_layer,
+            n_embd,
+            n_head,
+            n_kv_head,
+            head_dim,
+            rope_base: get("rope.freq_base").and_then(MetaValue::as_f64).unwrap_or(10_000.0) as f32,
+            eps: get("attention.layer_norm_rms_epsilon").and_then(MetaValue::as_f64).unwrap_or(1e-6) as f32,
+            ctx_len: ctx.min(ctx_cap.max(16)),
+            vocab: 0,
+        })
+    }
+}
+
+struct Layer {
+    attn_norm: Tensor,
+    q: QMat,
+    k: QMat,
+    v: QMat,
+    o: QMat,
+    bq: Option<Tensor>,
+    bk: Option<Tensor>,
+    bv: Option<Tensor>,
+    ffn_norm: Tensor,
+    gate: QMat,
+    up: QMat,
+    down: QMat,
+}
+
+/// Keys and values for a token sequence, one `(k, v)` pair per layer, each
+/// `[n_kv_head, T, head_dim]`. Cloning is cheap (tensors share storage).
+#[derive(Clone, Default)]
+pub struct KvCache {
+    kv: Vec<Option<(Tensor, Tensor)>>,
+    pub tokens: Vec<TokenId>,
+}
+
+impl KvCache {
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+    /// Keep the first `n` positions.
+    pub fn truncate(&mut self, n: usize) -> Result<(), LlmError> {
+        if n >= self.tokens.len() {
+            return Ok(());
+        }
+        self.tokens.truncate(n);
+        for slot in self.kv.iter_mut() {
+            if let Some((k, v)) = slot.take()
+                && n > 0
+            {
+                *slot = Some((k.narrow(1, 0, n)?, v.narrow(1, 0, n)?));
+            }
+        }
+        Ok(())
+    }
+    /// Bytes held by the keys and values.
+    pub fn n_bytes(&self) -> usize {
+        self.kv.iter().flatten().map(|(k, v)| (k.elem_count() + v.elem_count()) * 4).sum()
+    }
+}
+
+/// The loaded weights.
+pub struct Model {
+    pub cfg: ModelConfig,
+    embd: QMat,
+    output: Option<QMat>,
+    out_norm: Tensor,
+    layers: Vec<Layer>,
+    cos: Tensor,
+    sin: Tensor,
+    pub weight_bytes: usize,
+}
+
+fn vec_f32(file: &mut File, h: &GgufHeader, name: &str) -> Result<Tensor, LlmError> {
+    let t = h.tensors.get(name).ok_or_else(|| LlmError::BadGguf(format!("tensor {name} is missing")))?;
+    let bytes = read_tensor_bytes(file, t)?;
+    let n = t.dims.iter().product::<u64>() as usize;
+    let mut v = vec![0f32; n];
+    if t.ty == GgmlType::F32 {
+        for (o, c) in v.iter_mut().zip(bytes.chunks_exact(4)) {
+            *o = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        }
+    } else {
+        crate::quant::dequant_row(t.ty, &bytes, &mut v);
+    }
+    Ok(Tensor::from_vec(v, n, &Device::Cpu)?)
+}
+
+fn qmat(file: &mut File, h: &GgufHeader, name: &str) -> Result<QMat, LlmError> {
+    let t = h.tensors.get(name).ok_or_else(|| LlmError::BadGguf(format!("tensor {name} is missing")))?;
+    QMat::new(t, read_tensor_bytes(file, t)?)
+}
+
+impl Model {
+    pub fn load(file: &mut File, h: &GgufHeader, mut cfg: ModelConfig) -> Result<Self, LlmError> {
+        let embd = qmat(file, h, "token_embd.weight")?;
+        if embd.cols != cfg.n_embd {
+            return Err(LlmError::BadGguf("embedding width disagrees with metadata".into()));
+        }
+        cfg.vocab = embd.rows;
+        let output = if h.tensors.contains_key("output.weight") { Some(qmat(file, h, "output.weight")?) } else { None };
+        let mut layers = Vec::with_capacity(cfg.n_layer);
+        let opt = |file: &mut File, n: String| -> Result<Option<Tensor>, LlmError> {
+            if h.tensors.contains_key(&n) { Ok(Some(vec_f32(file, h, &n)?)) } else { Ok(None) }
+        };
+        for i in 0..cfg.n_layer {
+            let p = format!("blk.{i}");
+            layers.push(Layer {
+                attn_norm: vec_f32(file, h, &format!("{p}.attn_norm.weight"))?,
+                q: qmat(file, h, &format!("{p}.attn_q.weight"))?,
+                k: qmat(file, h, &format!("{p}.attn_k.weight"))?,
+                v: qmat(file, h, &format!("{p}.attn_v.weight"))?,
+                o: qmat(file, h, &format!("{p}.attn_output.weight"))?,
+                bq: opt(file, format!("{p}.attn_q.bias"))?,
+                bk: opt(file, format!("{p}.attn_k.bias"))?,
+                bv: opt(file, format!("{p}.attn_v.bias"))?,
+                ffn_norm: vec_f32(file, h, &format!("{p}.ffn_norm.weight"))?,
+                gate: qmat(file, h, &format!("{p}.ffn_gate.weight"))?,
+                up: qmat(file, h, &format!("{p}.ffn_up.weight"))?,
+                down: qmat(file, h, &format!("{p}.ffn_down.weight"))?,
+            });
+        }
+        let kv_dim = cfg.n_kv_head * cfg.head_dim;
+        for l in &layers {
+            if l.q.rows != cfg.n_embd || l.k.rows != kv_dim || l.v.rows != kv_dim || l.o.cols != cfg.n_embd {
+                return Err(LlmError::BadGguf("attention weights disagree with metadata".into()));
+            }
+            if l.gate.cols != cfg.n_embd || l.down.rows != cfg.n_embd || l.down.cols != l.up.rows {
+                return Err(LlmError::BadGguf("feed-forward weights disagree with metadata".into()));
+            }
+        }
+        let half = cfg.head_dim / 2;
+        let inv: Vec<f32> = (0..half).map(|i| 1.0 / cfg.rope_base.powf(2.0 * i as f32 / cfg.head_dim as f32)).collect();
+        let mut cos = Vec::with_capacity(cfg.ctx_len * half);
+        let mut sin = Vec::with_capacity(cfg.ctx_len * half);
+        for p in 0..cfg.ctx_len {
+            for f in &inv {
+                let a = p as f32 * f;
+                cos.push(a.cos());
+                sin.push(a.sin());
+            }
+        }
+        let weight_bytes = embd.n_bytes()
+            + output.as_ref().map_or(0, QMat::n_bytes)
+            + layers.iter().map(|l| [&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down].iter().map(|m| m.n_bytes()).sum::<usize>()).sum::<usize>();
+        Ok(Self {
+            out_norm: vec_f32(file, h, "output_norm.weight")?,
+            cos: Tensor::from_vec(cos, (cfg.ctx_len, half), &Device::Cpu)?,
+            sin: Tensor::from_vec(sin, (cfg.ctx_len, half), &Device::Cpu)?,
+            cfg,
+            embd,
+            output,
+            layers,
+            weight_bytes,
+        })
+    }
+
+    fn rope(&self, x: &Tensor, pos: usize, m: usize) -> Result<Tensor, LlmError> {
+        let cos = self.cos.narrow(0, pos, m)?;
+        let sin = self.sin.narrow(0, pos, m)?;
+        let x = x.unsqueeze(0)?;
+        let y = match self.cfg.arch {
+            Arch::Qwen2 => candle_nn::rotary_emb::rope(&x, &cos, &sin)?,
+            Arch::Llama => candle_nn::rotary_emb::rope_i(&x, &cos, &sin)?,
+        };
+        Ok(y.squeeze(0)?)
+    }
+
+    /// Run `tokens` after what `cache` holds, extend the cache, and return the
+    /// logits of the last position. The caller checks the context length.
+    pub fn forward(&self, cache: &mut KvCache, tokens: &[TokenId]) -> Result<Vec<f32>, LlmError> {
+        let c = &self.cfg;
+        let m = tokens.len();
+        let pos = cache.len();
+        if m == 0 || pos + m > c.ctx_len {
+            return Err(LlmError::Internal(format!("forward of {m} tokens at {pos} (context {})", c.ctx_len)));
+        }
+        if cache.kv.len() != c.n_layer {
+            cache.kv = vec![None; c.n_layer];
+        }
+        let mut emb = vec![0f32; m * c.n_embd];
+        for (t, row) in tokens.iter().zip(emb.chunks_exact_mut(c.n_embd)) {
+            let t = (*t as usize).min(self.embd.rows - 1);
+            self.embd.row_f32(t, row);
+        }
+        let mut x = Tensor::from_vec(emb, (m, c.n_embd), &Device::Cpu)?;
+        let total = pos + m;
+        // Causal mask for the new rows against all keys: row i sees keys ≤ pos + i.
+        let mask = if m > 1 {
+            let v: Vec<f32> = (0..m)
+                .flat_map(|i| (0..total).map(move |j| if j > pos + i { f32::NEG_INFINITY } else { 0.0 }))
+                .collect();
+            Some(Tensor::from_vec(v, (1, m, total), &Device::Cpu)?)
+        } else {
+            None
+        };
+        let (nh, nkv, hd) = (c.n_head, c.n_kv_head, c.head_dim);
+        let g = nh / nkv;
+        let scale = 1.0 / (hd as f64).sqrt();
+        for (li, l) in self.layers.iter().enumerate() {
+            let h = candle_nn::ops::rms_norm(&x, &l.attn_norm, c.eps)?;
+            let add = |t: Tensor, b: &Option<Tensor>| -> Result<Tensor, LlmError> {
+                Ok(match b {
+                    Some(b) => t.broadcast_add(b)?,
+                    None => t,
+                })
+            };
+            let q = add(l.q.forward(&h)?, &l.bq)?;
+            let k = add(l.k.forward(&h)?, &l.bk)?;
+            let v = add(l.v.forward(&h)?, &l.bv)?;
+            let q = self.rope(&q.reshape((m, nh, hd))?.transpose(0, 1)?.contiguous()?, pos, m)?;
+            let k = self.rope(&k.reshape((m, nkv, hd))?.transpose(0, 1)?.contiguous()?, pos, m)?;
+            let v = v.reshape((m, nkv, hd))?.transpose(0, 1)?.contiguous()?;
+            let (k, v) = match cache.kv[li].take() {
+                Some((pk, pv)) => (Tensor::cat(&[&pk, &k], 1)?, Tensor::cat(&[&pv, &v], 1)?),
+                None => (k, v),
+            };
+            cache.kv[li] = Some((k.clone(), v.clone()));
+            // [nh, m, hd] → [nkv, g*m, hd]: the g query heads sharing one KV head.
+            let q = q.reshape((nkv, g * m, hd))?;
+            let att = (q.matmul(&k.t()?)? * scale)?;
+            let att = match &mask {
+                Some(mk) => att.reshape((nkv * g, m, total))?.broadcast_add(mk)?.reshape((nkv, g * m, total))?,
+                None => att,
+            };
+            let att = candle_nn::ops::softmax_last_dim(&att)?;
+            let y = att.matmul(&v)?.reshape((nh, m, hd))?.transpose(0, 1)?.reshape((m, nh * hd))?;
+            x = (x + l.o.forward(&y)?)?;
+            let h = candle_nn::ops::rms_norm(&x, &l.ffn_norm, c.eps)?;
+            let ff = (candle_nn::ops::silu(&l.gate.forward(&h)?)? * l.up.forward(&h)?)?;
+            x = (x + l.down.forward(&ff)?)?;
+        }
+        cache.tokens.extend_from_slice(tokens);
+        let last = x.narrow(0, m - 1, 1)?;
+        let last = candle_nn::ops::rms_norm(&last, &self.out_norm, c.eps)?;
+        let lv = last.flatten_all()?.to_dtype(DType::F32)?.to_vec1::<f32>()?;
+        let head = self.output.as_ref().unwrap_or(&self.embd);
+        let logits = head.matvec(&lv);
+        Ok(logits)
+    }
+}
