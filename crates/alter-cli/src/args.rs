@@ -22,6 +22,31 @@ pub struct Global {
 pub enum Command {
     /// Lists twins, or manages them.
     Twins(TwinsArgs),
+    /// Retrieval only: ranked chunks of a twin's documents with file, page/section and score.
+    Search(SearchArgs),
+    /// Reads a folder of documents into a twin's knowledge (incremental; part of `build`).
+    Ingest(IngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The twin's id.
+    #[arg(long)]
+    pub twin: String,
+    /// What to look for, in any language.
+    pub query: String,
+    /// How many results.
+    #[arg(short, long, default_value_t = 5)]
+    pub k: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The twin's id.
+    #[arg(long)]
+    pub twin: String,
+    /// Folder of documents (PDF, DOCX, PPTX, XLSX, CSV, Markdown, HTML, text).
+    pub dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,8 @@ pub enum EngineError {
     Invalid(#[from] alter_core::ValidationError),
     #[error(transparent)]
     Store(#[from] alter_store::StoreError),
+    #[error(transparent)]
+    Knowledge(#[from] alter_knowledge::KnowledgeError),
     #[error("could not {action} {path}")]
     Io {
         action: &'static str,
@@ -22,6 +24,7 @@ impl HasErrorCode for EngineError {
         match self {
             EngineError::Invalid(e) => e.code(),
             EngineError::Store(e) => e.code(),
+            EngineError::Knowledge(e) => e.code(),
             EngineError::Io { .. } => ErrorCode::Io,
         }
     }

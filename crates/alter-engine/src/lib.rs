@@ -9,6 +9,7 @@
 //! JSON output; shells translate its results and [`EngineError`]s.
 
 mod error;
+mod knowledge;
 mod twins;
 
 use alter_core::Config;

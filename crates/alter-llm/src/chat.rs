@@ -132,7 +132,7 @@ impl ChatTemplate {
     /// Render a conversation with the chosen ending.
     pub fn render_as(&self, messages: &[ChatMessage], ending: Ending) -> Vec<Segment> {
         let mut out = Vec::new();
-        let mut markup = |out: &mut Vec<Segment>, s: String| match out.last_mut() {
+        let markup = |out: &mut Vec<Segment>, s: String| match out.last_mut() {
             Some(Segment::Markup(m)) => m.push_str(&s),
             _ => out.push(Segment::Markup(s)),
         };

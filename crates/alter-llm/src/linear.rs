@@ -9,7 +9,10 @@
 //!
 //! Invariant: `data` holds exactly `rows` rows of `row_bytes` bytes.
 
-use candle_core::{Device, Tensor};
+use std::sync::Arc;
+
+use candle_core::quantized::{GgmlDType, QMatMul, QTensor, ggml_file::qtensor_from_ggml};
+use candle_core::{Device, Module, Tensor};
 use rayon::prelude::*;
 
 use crate::error::LlmError;
@@ -22,7 +25,29 @@ pub struct QMat {
     pub rows: usize,
     pub cols: usize,
     row_bytes: usize,
-    data: Vec<u8>,
+    /// candle's quantized tensor: its integer vec-dot kernels serve decoding,
+    /// its raw blocks feed our dequantised GEMM tiles.
+    qt: Arc<QTensor>,
+}
+
+fn candle_dtype(ty: GgmlType) -> GgmlDType {
+    match ty {
+        GgmlType::F32 => GgmlDType::F32,
+        GgmlType::F16 => GgmlDType::F16,
+        GgmlType::BF16 => GgmlDType::BF16,
+        GgmlType::Q4_0 => GgmlDType::Q4_0,
+        GgmlType::Q4_1 => GgmlDType::Q4_1,
+        GgmlType::Q5_0 => GgmlDType::Q5_0,
+        GgmlType::Q5_1 => GgmlDType::Q5_1,
+        GgmlType::Q8_0 => GgmlDType::Q8_0,
+        GgmlType::Q8_1 => GgmlDType::Q8_1,
+        GgmlType::Q2K => GgmlDType::Q2K,
+        GgmlType::Q3K => GgmlDType::Q3K,
+        GgmlType::Q4K => GgmlDType::Q4K,
+        GgmlType::Q5K => GgmlDType::Q5K,
+        GgmlType::Q6K => GgmlDType::Q6K,
+        GgmlType::Q8K => GgmlDType::Q8K,
+    }
 }
 
 /// Output rows per tile in prefill: 64 rows × 4864 inputs × 4 B ≈ 1.2 MB.
@@ -40,25 +65,46 @@ impl QMat {
         if data.len() != rows * row_bytes {
             return Err(LlmError::BadGguf(format!("tensor {} has the wrong size", info.name)));
         }
-        Ok(Self { ty: info.ty, rows, cols, row_bytes, data })
+        let qt = qtensor_from_ggml(candle_dtype(info.ty), &data, vec![rows, cols], &Device::Cpu)?;
+        Ok(Self { ty: info.ty, rows, cols, row_bytes, qt: Arc::new(qt) })
     }
 
     pub fn n_bytes(&self) -> usize {
-        self.data.len()
+        self.rows * self.row_bytes
+    }
+
+    fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        // CPU storage lends its blocks without copying.
+        self.qt.data().unwrap_or_default()
     }
 
     /// Dequantise row `r` (e.g. an embedding lookup).
     pub fn row_f32(&self, r: usize, out: &mut [f32]) {
-        quant::dequant_row(self.ty, &self.data[r * self.row_bytes..(r + 1) * self.row_bytes], out);
+        let data = self.bytes();
+        quant::dequant_row(self.ty, &data[r * self.row_bytes..(r + 1) * self.row_bytes], out);
     }
 
     /// `y = W x` for one activation vector.
-    pub fn matvec(&self, x: &[f32]) -> Vec<f32> {
+    pub fn matvec(&self, x: &[f32]) -> Result<Vec<f32>, LlmError> {
+        let xt = Tensor::from_slice(x, (1, self.cols), &Device::Cpu)?;
+        Ok(self.decode(&xt)?.flatten_all()?.to_vec1::<f32>()?)
+    }
+
+    /// Decoding path: candle's quantized vec-dot (activation quantized to the
+    /// weight's companion 8-bit format, integer dot products, rows in parallel).
+    fn decode(&self, x: &Tensor) -> Result<Tensor, LlmError> {
+        Ok(QMatMul::QTensor(self.qt.clone()).forward(x)?)
+    }
+
+    /// Our own fused f32 dequantise-and-dot (reference for a SIMD decode path).
+    #[allow(dead_code)]
+    pub fn matvec_f32(&self, x: &[f32]) -> Vec<f32> {
+        let data = self.bytes();
         let mut out = vec![0f32; self.rows];
         let chunk = 32;
         out.par_chunks_mut(chunk).enumerate().for_each(|(i, o)| {
             let start = i * chunk * self.row_bytes;
-            let rows = &self.data[start..start + o.len() * self.row_bytes];
+            let rows = &data[start..start + o.len() * self.row_bytes];
             quant::dot_rows(self.ty, rows, self.row_bytes, x, o);
         });
         out
@@ -66,11 +112,13 @@ impl QMat {
 
     /// Dequantise rows `r0..r1` into a row-major f32 buffer.
     fn dequant_rows(&self, r0: usize, r1: usize) -> Vec<f32> {
+        let data = self.bytes();
+        let data = &data[..];
         let mut w = vec![0f32; (r1 - r0) * self.cols];
         w.par_chunks_mut(self.cols * 8).enumerate().for_each(|(i, o)| {
             for (j, orow) in o.chunks_exact_mut(self.cols).enumerate() {
                 let r = r0 + i * 8 + j;
-                quant::dequant_row(self.ty, &self.data[r * self.row_bytes..(r + 1) * self.row_bytes], orow);
+                quant::dequant_row(self.ty, &data[r * self.row_bytes..(r + 1) * self.row_bytes], orow);
             }
         });
         w
@@ -81,9 +129,7 @@ impl QMat {
         let (m, k) = x.dims2()?;
         debug_assert_eq!(k, self.cols);
         if m == 1 {
-            let xv = x.flatten_all()?.to_vec1::<f32>()?;
-            let y = self.matvec(&xv);
-            return Ok(Tensor::from_vec(y, (1, self.rows), &Device::Cpu)?);
+            return self.decode(x);
         }
         if self.rows <= TILE_ROWS * 2 {
             let w = Tensor::from_vec(self.dequant_rows(0, self.rows), (self.rows, self.cols), &Device::Cpu)?;

@@ -312,7 +312,7 @@ impl Model {
         let last = candle_nn::ops::rms_norm(&last, &self.out_norm, c.eps)?;
         let lv = last.flatten_all()?.to_dtype(DType::F32)?.to_vec1::<f32>()?;
         let head = self.output.as_ref().unwrap_or(&self.embd);
-        let logits = head.matvec(&lv);
+        let logits = head.matvec(&lv)?;
         Ok(logits)
     }
 }

@@ -154,8 +154,12 @@ fn dequant_row_impl(ty: GgmlType, row: &[u8], out: &mut [f32]) {
     }
 }
 
+// The fused f32 decode kernel below is kept as the reference for a SIMD
+// decode path; decoding currently uses candle's integer vec-dot.
+#[allow(dead_code)]
 const LANES: usize = 16;
 
+#[allow(dead_code)]
 #[inline(always)]
 fn dot_acc(a: &[f32], b: &[f32], acc: &mut [f32; LANES]) {
     for (ca, cb) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
@@ -165,6 +169,7 @@ fn dot_acc(a: &[f32], b: &[f32], acc: &mut [f32; LANES]) {
     }
 }
 
+#[allow(dead_code)]
 #[inline(always)]
 fn dot_row_impl(ty: GgmlType, row: &[u8], x: &[f32]) -> f32 {
     let (be, bb) = ty.block();
@@ -195,6 +200,7 @@ unsafe fn dequant_row_avx2(ty: GgmlType, row: &[u8], out: &mut [f32]) {
     dequant_row_impl(ty, row, out)
 }
 
+#[allow(dead_code)]
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,f16c")]
 unsafe fn dot_rows_avx2(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &[f32], out: &mut [f32]) {
@@ -228,6 +234,7 @@ pub fn dequant_row(ty: GgmlType, row: &[u8], out: &mut [f32]) {
 }
 
 /// `out[i] = dot(row i of rows, x)` for consecutive rows of `row_bytes` bytes.
+#[allow(dead_code)]
 pub fn dot_rows(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &[f32], out: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
     if *AVX2 {

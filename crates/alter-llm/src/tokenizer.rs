@@ -34,7 +34,9 @@ pub struct Tokenizer {
     kinds: Vec<i32>,
     vocab: HashMap<String, TokenId>,
     merges: HashMap<(TokenId, TokenId), (u32, TokenId)>,
-    byte_ids: [TokenId; 256],
+    /// Token of each byte's char; a vocabulary without one uses `unk` for it.
+    byte_ids: [Option<TokenId>; 256],
+    unk: Option<TokenId>,
     char_to_byte: HashMap<char, u8>,
     specials: Vec<(String, TokenId)>,
     pre: Vec<Regex>,
@@ -108,13 +110,11 @@ impl Tokenizer {
             }
         }
         let table = byte_chars();
-        let mut byte_ids = [0; 256];
+        let mut byte_ids = [None; 256];
         let mut char_to_byte = HashMap::new();
         for (b, c) in table.iter().enumerate() {
             char_to_byte.insert(*c, b as u8);
-            byte_ids[b] = *vocab
-                .get(&c.to_string())
-                .ok_or_else(|| LlmError::Unsupported(format!("vocabulary lacks byte {b:#x}")))?;
+            byte_ids[b] = vocab.get(&c.to_string()).copied();
         }
         let mut specials: Vec<(String, TokenId)> = tokens
             .iter()
@@ -126,6 +126,7 @@ impl Tokenizer {
         let id = |k: &str| h.metadata.get(k).and_then(MetaValue::as_u64).map(|v| v as TokenId);
         let n = tokens.len() as TokenId;
         Ok(Self {
+            unk: id("tokenizer.ggml.unknown_token_id").filter(|&v| v < n),
             bos: id("tokenizer.ggml.bos_token_id").filter(|&v| v < n),
             eos: id("tokenizer.ggml.eos_token_id").filter(|&v| v < n),
             add_bos: h.metadata.get("tokenizer.ggml.add_bos_token").and_then(MetaValue::as_bool).unwrap_or(false),
@@ -235,7 +236,7 @@ impl Tokenizer {
 
     /// Merge the bytes of one pre-token by rank; O(n log n) with a heap.
     fn bpe(&self, bytes: &[u8]) -> Vec<TokenId> {
-        let mut ids: Vec<TokenId> = bytes.iter().map(|&b| self.byte_ids[b as usize]).collect();
+        let mut ids: Vec<TokenId> = bytes.iter().filter_map(|&b| self.byte_ids[b as usize].or(self.unk)).collect();
         let n = ids.len();
         if n < 2 {
             return ids;

@@ -1,5 +1,7 @@
 //! One file per subcommand; this module opens the engine and dispatches.
 
+mod ingest;
+mod search;
 mod twins;
 
 use alter_core::{ErrorReport, Settings};
@@ -10,6 +12,8 @@ use crate::args::{Cli, Command};
 pub async fn run(cli: Cli) -> Result<(), ErrorReport> {
     match cli.command {
         Command::Twins(args) => twins::run(&open_engine().await?, args, &cli.global).await,
+        Command::Search(args) => search::run(&open_engine().await?, args, &cli.global).await,
+        Command::Ingest(args) => ingest::run(&open_engine().await?, args, &cli.global).await,
     }
 }
 

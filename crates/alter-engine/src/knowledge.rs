@@ -1,0 +1,90 @@
+//! Knowledge: ingesting a twin's documents and searching them.
+//!
+//! The embedding model is loaded once per process and shared; each twin's
+//! vector matrix is loaded once and reloaded only when its database says
+//! the knowledge changed (see `alter_knowledge::store::generation`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use alter_core::{CancelToken, ProgressSink, TwinId};
+use alter_knowledge::embed::DEFAULT_MODEL_DIR;
+use alter_knowledge::{
+    Embedder, EmbedderOptions, Hit, IngestOptions, IngestReport, KnowledgeError, KnowledgeIndex, SearchOptions,
+};
+use alter_store::TwinDb;
+
+use crate::{Engine, EngineError};
+
+/// Loaded embedders by model folder.
+static EMBEDDERS: OnceLock<Mutex<HashMap<PathBuf, Embedder>>> = OnceLock::new();
+/// Open twin databases with their loaded vector index, by database path.
+type Loaded = (TwinDb, Arc<KnowledgeIndex>);
+static TWINS: OnceLock<tokio::sync::Mutex<HashMap<PathBuf, Loaded>>> = OnceLock::new();
+
+impl Engine {
+    /// The default embedding model, loaded on first use (on a blocking thread).
+    pub async fn embedder(&self) -> Result<Embedder, EngineError> {
+        let dir = self.config.models_dir.join(DEFAULT_MODEL_DIR);
+        let cache = EMBEDDERS.get_or_init(Default::default);
+        if let Some(e) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&dir) {
+            return Ok(e.clone());
+        }
+        let opts = EmbedderOptions { threads: self.config.threads, ..EmbedderOptions::default() };
+        let load_dir = dir.clone();
+        let embedder = tokio::task::spawn_blocking(move || Embedder::load(&load_dir, &opts))
+            .await
+            .map_err(|e| KnowledgeError::Internal(e.to_string()))??;
+        cache.lock().unwrap_or_else(|p| p.into_inner()).insert(dir, embedder.clone());
+        Ok(embedder)
+    }
+
+    /// Opens an existing twin's database.
+    async fn twin_db(&self, twin: &TwinId) -> Result<TwinDb, EngineError> {
+        self.app_db.twin(twin).await?;
+        Ok(TwinDb::open(&self.config.twin_db(twin)).await?)
+    }
+
+    /// Ingests (incrementally) the documents in `docs_dir` into a twin.
+    /// Progress stage `"ingest"`, one step per file.
+    pub async fn ingest_documents(
+        &self,
+        twin: &TwinId,
+        docs_dir: &Path,
+        progress: &ProgressSink,
+        cancel: &CancelToken,
+    ) -> Result<IngestReport, EngineError> {
+        let db = self.twin_db(twin).await?;
+        let embedder = self.embedder().await?;
+        let report =
+            alter_knowledge::ingest_folder(&db, docs_dir, &embedder, &IngestOptions::default(), progress, cancel).await?;
+        db.close().await;
+        Ok(report)
+    }
+
+    /// The `k` best chunks of a twin's documents for `query`, hybrid-ranked.
+    pub async fn search(&self, twin: &TwinId, query: &str, k: usize) -> Result<Vec<Hit>, EngineError> {
+        // Checked every time: a cached database may belong to a twin deleted since.
+        self.app_db.twin(twin).await?;
+        let embedder = self.embedder().await?;
+        let (db, index) = {
+            let mut cache = TWINS.get_or_init(Default::default).lock().await;
+            let key = self.config.twin_db(twin);
+            let db = match cache.get(&key) {
+                Some((db, _)) => db.clone(),
+                None => self.twin_db(twin).await?,
+            };
+            let generation = alter_knowledge::store::generation(db.pool()).await.map_err(KnowledgeError::from)?;
+            let index = match cache.get(&key) {
+                Some((_, index)) if index.generation() == generation => index.clone(),
+                _ => Arc::new(KnowledgeIndex::load(&db).await?),
+            };
+            cache.insert(key, (db.clone(), index.clone()));
+            (db, index)
+        };
+        let opts = SearchOptions { k: k.max(1), ..SearchOptions::default() };
+        let hits = alter_knowledge::search(&db, &index, &embedder, query, &opts).await?;
+        Ok(hits)
+    }
+}
