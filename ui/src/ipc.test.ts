@@ -39,7 +39,7 @@ describe("api", () => {
       if (cmd === "list_twins") return [maya];
       return null;
     });
-    const params = { name: "Maya O.", role: "", greeting: "", tone: { casual: 0.5, detailed: 0.3 }, languages: [], decline_topics: [] };
+    const params = { name: "Maya O.", role: "", greeting: "", tone: { casual: 0.5, detailed: 0.3 }, languages: [], decline_topics: [] } as Partial<TwinParams> as TwinParams;
     expect((await api.createTwin(params)).name).toBe("Maya O.");
     expect(await api.listTwins()).toEqual([maya]);
     expect((await api.getTwin("maya")).summary).toEqual(maya);

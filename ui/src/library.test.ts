@@ -13,14 +13,15 @@ const twin = (id: string, name = id): TwinSummary => ({
   updated_at: "2026-11-28T10:00:00Z",
   score: null,
 });
-const defaults: TwinParams = {
+// Only name and role matter here; the rest stands for whatever the engine's defaults are.
+const defaults = {
   name: "",
   role: "",
   greeting: "",
   tone: { casual: 0.5, detailed: 0.3 },
   languages: ["en", "zh"],
   decline_topics: [],
-};
+} as Partial<TwinParams> as TwinParams;
 
 /** An in-memory stand-in for the Rust side with the engine's validation rule for names. */
 function fakeApi(overrides: Partial<Api> = {}): Api & { created: TwinParams[] } {

@@ -19,7 +19,7 @@ function mount(create: (name: string, role: string) => Promise<TwinSummary>) {
   document.body.append(root);
   const onCancel = vi.fn();
   const onCreated = vi.fn();
-  act(() => render(<NewTwinDialog create={create} onCancel={onCancel} onCreated={onCreated} />, root));
+  void act(() => render(<NewTwinDialog create={create} onCancel={onCancel} onCreated={onCreated} />, root));
   const q = <T extends Element>(sel: string) => root.querySelector<T>(sel);
   return { root, onCancel, onCreated, q };
 }
@@ -47,7 +47,7 @@ describe("NewTwinDialog", () => {
     expect(document.activeElement).toBe(name);
     expect(q("label[for=new-twin-name]")?.textContent).toContain("Name");
     expect(q("[role=dialog]")?.getAttribute("aria-modal")).toBe("true");
-    act(() => {
+    void act(() => {
       name?.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
     });
     expect(onCancel).toHaveBeenCalledOnce();
@@ -56,7 +56,7 @@ describe("NewTwinDialog", () => {
   it("shows the engine's validation message under the field it names", async () => {
     const create = vi.fn(() => Promise.reject(new AppError({ code: "invalid_input", message: "the name is empty", details: null })));
     const { q, onCreated } = mount(create);
-    act(() => {
+    void act(() => {
       q<HTMLFormElement>("form")?.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
     });
     await settle();
@@ -79,7 +79,7 @@ describe("NewTwinDialog", () => {
     type(q("#new-twin-name"), "Maya");
     type(q("#new-twin-role"), "Advisor");
     const submit = () =>
-      act(() => {
+      void act(() => {
         q<HTMLFormElement>("form")?.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
       });
     submit();

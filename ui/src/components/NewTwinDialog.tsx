@@ -85,7 +85,7 @@ export function NewTwinDialog({ onCancel, onCreated, create }: NewTwinDialogProp
         <p id="new-twin-description" class="dialog-description">
           {t("dialog.description")}
         </p>
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate>
           <Field
             id="new-twin-name"
             label={t("dialog.name")}
@@ -152,7 +152,7 @@ function Field({ id, label, hint, value, onInput, error, required, inputRef }: F
         aria-required={required ? "true" : undefined}
         aria-invalid={error ? "true" : undefined}
         aria-describedby={describedBy}
-        onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
+        onInput={(e) => onInput(e.currentTarget.value)}
         data-testid={id}
       />
       {error ? (

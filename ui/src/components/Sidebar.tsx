@@ -47,7 +47,7 @@ export function Sidebar(props: { current: Screen | null; version: string }) {
           <span>{t("footer.language")}</span>
           <select
             value={lang}
-            onChange={(e) => locale.set((e.currentTarget as HTMLSelectElement).value as Locale)}
+            onChange={(e) => locale.set(e.currentTarget.value as Locale)}
             data-testid="language"
           >
             <option value="en">English</option>

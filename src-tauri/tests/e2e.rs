@@ -1,0 +1,442 @@
+//! End-to-end tests of the real window: the built `alter-app` binary driven
+//! through tauri-driver + WebKitWebDriver under a private Xvfb display.
+//!
+//! The WebDriver protocol is spoken with one short-lived HTTP connection per
+//! command (`curl`): requests reusing a kept-alive connection through
+//! tauri-driver's proxy were seen to hang forever, which is what a pooling
+//! client library (fantoccini) does.
+//!
+//! Each case gets a fresh `ALTER_HOME`, its own display and its own ports,
+//! and leaves screenshots in `target/e2e-artifacts/` (the path is printed).
+//! Cleanup runs on success, failure and panic alike: the WebDriver session is
+//! closed, tauri-driver gets SIGTERM (SIGKILL would orphan WebKitWebDriver and
+//! the app), then Xvfb is stopped.
+//!
+//! Needs: `Xvfb`, `WebKitWebDriver` (apt: xvfb webkit2gtk-driver) and
+//! `tauri-driver` (`cargo install tauri-driver --locked`); `make test-e2e`
+//! installs them. A missing tool fails the test with that advice, unless
+//! `ALTER_SKIP_E2E=1`, which skips it with a printed reason.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use serde_json::{Value, json};
+
+const APP: &str = env!("CARGO_BIN_EXE_alter-app");
+const WAIT: Duration = Duration::from_secs(30);
+const CASE_LIMIT: Duration = Duration::from_secs(240);
+const ENTER: &str = "\u{E007}";
+const ESCAPE: &str = "\u{E00C}";
+
+/// One case at a time: two WebKit instances on a small shared machine make timings flaky.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creates_a_twin_through_the_window() {
+    let Some(tools) = Tools::find() else { return };
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let home = tempfile::tempdir().unwrap();
+    run_case("library", &tools, home.path(), async |app: &App| {
+        app.wait_for("[data-testid=empty-library]").await.context("the empty library did not show")?;
+        app.screenshot("01-empty-library").await?;
+
+        // The dialog opens with the name focused; Escape closes it.
+        app.click("[data-testid=new-twin]").await?;
+        app.wait_for("[data-testid=new-twin-dialog]").await?;
+        let focused = app.wd.execute("return document.activeElement && document.activeElement.id")?;
+        ensure!(focused == "new-twin-name", "the name field should have focus, not {focused}");
+        app.send_keys("#new-twin-name", ESCAPE).await?;
+        app.wait_gone("[data-testid=new-twin-dialog]").await.context("Escape did not close the dialog")?;
+
+        // An empty name is refused by the engine and the message shows under the field.
+        app.click("[data-testid=new-twin]").await?;
+        app.wait_for("[data-testid=new-twin-dialog]").await?;
+        app.click("[data-testid=create-twin]").await?;
+        let error = app.wait_for("[data-testid=new-twin-name-error]").await.context("no inline error")?;
+        let text = app.wd.text(&error)?;
+        ensure!(text == "The name is empty.", "unexpected inline error {text:?}");
+        app.screenshot("02-new-twin-validation").await?;
+
+        // A valid twin, submitted with Enter from the role field.
+        app.send_keys("#new-twin-name", "Maya Okafor").await?;
+        app.send_keys("#new-twin-role", "Mortgage advisor, retail banking").await?;
+        app.send_keys("#new-twin-role", ENTER).await?;
+        app.wait_gone("[data-testid=new-twin-dialog]").await.context("the dialog did not close after creating")?;
+        app.wait_for("[data-testid=twin-card][data-twin-id=maya-okafor]").await?;
+        let name = app.text("[data-twin-id=maya-okafor] [data-testid=twin-name]")?;
+        let role = app.text("[data-twin-id=maya-okafor] [data-testid=twin-role]")?;
+        ensure!(name == "Maya Okafor" && role == "Mortgage advisor, retail banking", "card shows {name:?} / {role:?}");
+
+        // A second twin, to show the list with more than one card.
+        app.click("[data-testid=new-twin]").await?;
+        app.send_keys("#new-twin-name", "Wang Min").await?;
+        app.send_keys("#new-twin-role", "Customer service lead").await?;
+        app.click("[data-testid=create-twin]").await?;
+        app.wait_for("[data-testid=twin-card][data-twin-id=wang-min]").await?;
+        app.wait_gone("[data-testid=new-twin-dialog]").await?;
+        let cards = app.wd.find_all("[data-testid=twin-card]")?;
+        ensure!(cards == 2, "expected 2 cards, found {cards}");
+        app.screenshot("03-library-with-twins").await?;
+
+        // The window wrote to the same database the engine (and the CLI) read.
+        let engine = alter_engine::Engine::open(alter_core::Config::rooted(&app.home)).await?;
+        let ids: Vec<String> = engine.list_twins().await?.into_iter().map(|t| t.id.to_string()).collect();
+        ensure!(ids.contains(&"maya-okafor".to_owned()) && ids.contains(&"wang-min".to_owned()), "db has {ids:?}");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_database_shows_what_to_do() {
+    let Some(tools) = Tools::find() else { return };
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("alter.db"), "this is not a database\n".repeat(400)).unwrap();
+    run_case("corrupt-db", &tools, home.path(), async |app: &App| {
+        let problem = app.wait_for("[data-testid=startup-problem]").await.context("no start-up problem screen")?;
+        let title = app.text("[data-testid=problem-title]")?;
+        ensure!(title.contains("damaged"), "title {title:?}");
+        let text = app.wd.text(&problem)?;
+        ensure!(text.contains("alter.db") && text.contains("Move the file"), "no advice in {text:?}");
+        ensure!(app.wd.find_all("[data-testid=nav-library]")? == 0, "nav shown");
+        app.screenshot("04-corrupt-database").await?;
+        Ok(())
+    })
+    .await;
+}
+
+/// Paths of the external programs the test drives.
+struct Tools {
+    xvfb: PathBuf,
+    tauri_driver: PathBuf,
+    webkit_driver: PathBuf,
+}
+
+impl Tools {
+    /// Finds the tools, or fails with the fix (or skips when `ALTER_SKIP_E2E=1`).
+    fn find() -> Option<Self> {
+        let cargo_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin"));
+        let find = |name: &str, fix: &str| -> Result<PathBuf, String> {
+            which(name, cargo_bin.as_deref()).ok_or_else(|| format!("{name} not found: {fix}"))
+        };
+        let found = (|| {
+            Ok::<_, String>(Tools {
+                xvfb: find("Xvfb", "apt-get install xvfb xauth")?,
+                webkit_driver: find("WebKitWebDriver", "apt-get install webkit2gtk-driver")?,
+                tauri_driver: find("tauri-driver", "run `cargo install tauri-driver --locked` (or `make test-e2e`)")?,
+            })
+        })();
+        match found {
+            Ok(tools) => Some(tools),
+            Err(why) if std::env::var_os("ALTER_SKIP_E2E").is_some_and(|v| v == "1") => {
+                eprintln!("skipping the end-to-end test because ALTER_SKIP_E2E=1 and {why}");
+                None
+            }
+            Err(why) => panic!("{why} (or set ALTER_SKIP_E2E=1 to skip the end-to-end tests)"),
+        }
+    }
+}
+
+fn which(name: &str, extra: Option<&Path>) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path).chain(extra.map(Path::to_path_buf)).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// A running window under test.
+struct App {
+    wd: WebDriver,
+    home: PathBuf,
+    artifacts: PathBuf,
+    case: String,
+    display: String,
+}
+
+impl App {
+    async fn wait_for(&self, css: &str) -> Result<String> {
+        verbose(&format!("waiting for {css}"));
+        let start = Instant::now();
+        loop {
+            if let Some(el) = self.wd.find(css)? {
+                return Ok(el);
+            }
+            ensure!(start.elapsed() < WAIT, "waited {WAIT:?} for {css}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn wait_gone(&self, css: &str) -> Result<()> {
+        let start = Instant::now();
+        while start.elapsed() < WAIT {
+            if self.wd.find_all(css)? == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css} was still there after {WAIT:?}")
+    }
+
+    async fn click(&self, css: &str) -> Result<()> {
+        let el = self.wait_for(css).await?;
+        self.wd.cmd("POST", &format!("element/{el}/click"), json!({})).with_context(|| format!("could not click {css}"))?;
+        Ok(())
+    }
+
+    async fn send_keys(&self, css: &str, text: &str) -> Result<()> {
+        let el = self.wait_for(css).await?;
+        self.wd.cmd("POST", &format!("element/{el}/value"), json!({ "text": text }))?;
+        Ok(())
+    }
+
+    fn text(&self, css: &str) -> Result<String> {
+        let el = self.wd.find(css)?.with_context(|| format!("no element {css}"))?;
+        self.wd.text(&el)
+    }
+
+    /// Saves the whole Xvfb screen (the window as a person sees it) as `<case>-<name>.png`.
+    async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        // Let the last change paint before capturing.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let path = self.artifacts.join(format!("{}-{name}.png", self.case));
+        let status = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .arg(&path)
+            .status()
+            .context("run ImageMagick's import")?;
+        ensure!(status.success(), "import failed for {}", path.display());
+        eprintln!("screenshot: {}", path.display());
+        Ok(path)
+    }
+}
+
+/// A minimal WebDriver client: one `curl` process (one connection) per command.
+struct WebDriver {
+    base: String,
+    session: String,
+}
+
+impl WebDriver {
+    fn request(method: &str, url: &str, body: Option<&Value>) -> Result<Value> {
+        let mut cmd = Command::new("curl");
+        cmd.args(["-sS", "--max-time", "60", "-X", method, "-H", "content-type: application/json", url]);
+        if let Some(body) = body {
+            cmd.args(["--data-binary", &body.to_string()]);
+        }
+        let out = cmd.output().context("run curl")?;
+        ensure!(out.status.success(), "{method} {url}: {}", String::from_utf8_lossy(&out.stderr));
+        let reply: Value = serde_json::from_slice(&out.stdout)
+            .with_context(|| format!("{method} {url}: not JSON: {}", String::from_utf8_lossy(&out.stdout)))?;
+        if let Some(error) = reply["value"]["error"].as_str() {
+            bail!("{method} {url}: {error}: {}", reply["value"]["message"]);
+        }
+        Ok(reply["value"].clone())
+    }
+
+    fn new_session(base: &str) -> Result<Self> {
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": { "application": APP },
+        }}});
+        let value = Self::request("POST", &format!("{base}/session"), Some(&caps))?;
+        let session = value["sessionId"].as_str().context("no session id")?.to_owned();
+        Ok(Self { base: base.to_owned(), session })
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Value) -> Result<Value> {
+        let url = format!("{}/session/{}/{path}", self.base, self.session);
+        Self::request(method, &url, if method == "GET" { None } else { Some(&body) })
+    }
+
+    fn find(&self, css: &str) -> Result<Option<String>> {
+        let found = self.cmd("POST", "elements", json!({ "using": "css selector", "value": css }))?;
+        Ok(found.as_array().and_then(|a| a.first()).and_then(element_id))
+    }
+
+    fn find_all(&self, css: &str) -> Result<usize> {
+        let found = self.cmd("POST", "elements", json!({ "using": "css selector", "value": css }))?;
+        Ok(found.as_array().map_or(0, Vec::len))
+    }
+
+    fn text(&self, el: &str) -> Result<String> {
+        Ok(self.cmd("GET", &format!("element/{el}/text"), Value::Null)?.as_str().unwrap_or_default().to_owned())
+    }
+
+    fn execute(&self, script: &str) -> Result<Value> {
+        self.cmd("POST", "execute/sync", json!({ "script": script, "args": [] }))
+    }
+
+    fn close(&self) {
+        let _ = Self::request("DELETE", &format!("{}/session/{}", self.base, self.session), None);
+    }
+}
+
+fn element_id(v: &Value) -> Option<String> {
+    v.as_object()?.values().next()?.as_str().map(str::to_owned)
+}
+
+/// Starts Xvfb, tauri-driver and a session on the app; runs `body`; always cleans up.
+async fn run_case(case: &str, tools: &Tools, home: &Path, body: impl AsyncFnOnce(&App) -> Result<()>) {
+    let started = Instant::now();
+    let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("e2e-artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    eprintln!("[{case}] artifacts in {}", artifacts.display());
+
+    let xvfb = Xvfb::start(&tools.xvfb).expect("Xvfb did not start");
+    let driver = TauriDriver::start(tools, &xvfb.display, home, &artifacts.join(format!("{case}-tauri-driver.log")))
+        .expect("tauri-driver did not start");
+    let outcome = tokio::time::timeout(CASE_LIMIT, async {
+        driver.wait_until_listening()?;
+        verbose("tauri-driver listens; opening a session");
+        let wd = connect(driver.port).await?;
+        verbose("session open");
+        let app = App {
+            wd,
+            home: home.to_path_buf(),
+            artifacts: artifacts.clone(),
+            case: case.to_owned(),
+            display: xvfb.display.clone(),
+        };
+        let result = body(&app).await;
+        if result.is_err() {
+            let _ = app.screenshot("failure").await;
+        }
+        app.wd.close();
+        result
+    })
+    .await;
+    drop(driver);
+    drop(xvfb);
+    eprintln!("[{case}] took {:.1} s", started.elapsed().as_secs_f64());
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => panic!("[{case}] {err:#}"),
+        Err(_) => panic!("[{case}] did not finish within {CASE_LIMIT:?}"),
+    }
+}
+
+/// Opens a WebDriver session on the app, retrying while tauri-driver comes up.
+async fn connect(port: u16) -> Result<WebDriver> {
+    let base = format!("http://127.0.0.1:{port}");
+    let start = Instant::now();
+    loop {
+        match WebDriver::new_session(&base) {
+            Ok(wd) => return Ok(wd),
+            Err(err) if start.elapsed() < WAIT => {
+                verbose(&format!("session not ready yet: {err:#}"));
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(err) => return Err(err).context("could not open a WebDriver session on the app"),
+        }
+    }
+}
+
+fn verbose(msg: &str) {
+    if std::env::var_os("ALTER_E2E_VERBOSE").is_some() {
+        eprintln!("{msg}");
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+/// Sends SIGTERM and waits up to `grace`; SIGKILL only as a last resort.
+fn terminate(child: &mut Child, grace: Duration) {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let start = Instant::now();
+    while start.elapsed() < grace {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("pid {} ignored SIGTERM for {grace:?}; killing it", child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+struct Xvfb {
+    child: Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start(xvfb: &Path) -> Result<Self> {
+        // Find a display number nobody uses (lock file and socket both absent).
+        let base = 90 + (std::process::id() % 50);
+        let n = (base..base + 100)
+            .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            .context("no free X display number")?;
+        let display = format!(":{n}");
+        let child = Command::new(xvfb)
+            .args([&display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("spawn Xvfb")?;
+        let mut this = Self { child, display };
+        // `this` owns the child from here on, so an early return still stops Xvfb.
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        let start = Instant::now();
+        while !socket.exists() {
+            if start.elapsed() > Duration::from_secs(15) || matches!(this.child.try_wait(), Ok(Some(_))) {
+                bail!("Xvfb {} did not come up", this.display);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(this)
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        terminate(&mut self.child, Duration::from_secs(5));
+    }
+}
+
+struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+impl TauriDriver {
+    fn start(tools: &Tools, display: &str, home: &Path, log: &Path) -> Result<Self> {
+        let port = free_port();
+        let native_port = free_port();
+        let log_file = std::fs::File::create(log)?;
+        let child = Command::new(&tools.tauri_driver)
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .arg("--native-driver")
+            .arg(&tools.webkit_driver)
+            .env("DISPLAY", display)
+            .env("ALTER_HOME", home)
+            // Software rendering: Xvfb has no GPU, and the DMA-BUF renderer draws nothing there.
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file)
+            .spawn()
+            .context("spawn tauri-driver")?;
+        Ok(Self { child, port })
+    }
+
+    /// Waits until tauri-driver accepts connections.
+    fn wait_until_listening(&self) -> Result<()> {
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            ensure!(start.elapsed() < WAIT, "nothing listens on port {} after {WAIT:?}", self.port);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver (and with it the app).
+        terminate(&mut self.child, Duration::from_secs(10));
+    }
+}
