@@ -69,8 +69,9 @@ fn stretch(x: &[f32], ratio: f32) -> Vec<f32> {
         } else {
             // Peaks carry their instantaneous frequency; other bins keep their
             // phase relation to the nearest peak (identity phase locking).
-            let peaks: Vec<usize> =
-                (0..bins).filter(|&j| (j == 0 || mag[j] >= mag[j - 1]) && (j + 1 == bins || mag[j] > mag[j + 1])).collect();
+            let peaks: Vec<usize> = (0..bins)
+                .filter(|&j| (j == 0 || mag[j] >= mag[j - 1]) && (j + 1 == bins || mag[j] > mag[j + 1]))
+                .collect();
             let mut new_phase = vec![0.0f32; bins];
             for &p in &peaks {
                 let omega = 2.0 * PI * p as f32 / FRAME as f32;

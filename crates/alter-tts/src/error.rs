@@ -29,7 +29,9 @@ pub enum TtsError {
     #[error("no installed voice speaks {language}; install a {language} Piper voice (or speak only the other parts)")]
     UnsupportedLanguage { language: String, voice_language: String },
     /// The text is longer than one call accepts.
-    #[error("the text is too long to speak at once ({chars} characters, at most {limit}); stream it sentence by sentence")]
+    #[error(
+        "the text is too long to speak at once ({chars} characters, at most {limit}); stream it sentence by sentence"
+    )]
     TextTooLong { chars: usize, limit: usize },
     /// An option is out of range (speaker id, scales...).
     #[error("{0}")]

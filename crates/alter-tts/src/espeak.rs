@@ -7,8 +7,8 @@
 //!
 //! Piper's training data was phonemised clause by clause with the clause's
 //! punctuation kept (`.`, `,`, `?`, `!`, `:`, `;`) and a space between
-//! clauses. espeak-ng 1.51 (Debian 12) does not report the terminator, so we
-//! read it from the text the call consumed.
+//! clauses. espeak-ng 1.51 (Debian 12) neither reports the terminator nor
+//! stops at commas, so we split the sentence into clauses ourselves.
 
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::sync::Mutex;
@@ -57,38 +57,66 @@ pub fn phonemize(sentence: &str, voice: &str) -> Result<Vec<char>, TtsError> {
         state.voice = Some(voice.to_owned());
     }
 
-    // Interior NULs would end the C string early; they are never speech.
-    let text = CString::new(sentence.replace('\0', " ")).map_err(|_| TtsError::NothingToSay)?;
-    let bytes = text.as_bytes();
-    let start = text.as_ptr();
-    let mut cursor: *const c_void = start.cast();
     let mut phonemes = Vec::new();
-    while !cursor.is_null() {
-        let before = cursor as usize - start as usize;
-        // SAFETY: `cursor` points into `text`, which outlives the loop; espeak
-        // advances it to the next clause or sets it to null at the end.
-        let out = unsafe { espeak_TextToPhonemes(&mut cursor, CHARS_UTF8, PHONEMES_IPA) };
-        let after = if cursor.is_null() { bytes.len() } else { (cursor as usize - start as usize).min(bytes.len()) };
-        if !out.is_null() {
-            // SAFETY: espeak returns a NUL-terminated string valid until its next call.
-            let clause = unsafe { CStr::from_ptr(out) }.to_string_lossy();
-            phonemes.extend(clause.trim().chars());
-        }
-        let consumed = String::from_utf8_lossy(&bytes[before.min(after)..after]);
-        if let Some(mark) = terminator(&consumed) {
+    for (clause, mark) in clauses(sentence) {
+        clause_phonemes(&clause, &mut phonemes);
+        if let Some(mark) = mark {
             phonemes.push(mark);
         }
-        if !cursor.is_null() && phonemes.last().is_some_and(|c| *c != ' ') {
-            phonemes.push(' ');
-        }
-        if after >= bytes.len() {
-            break;
-        }
+        phonemes.push(' ');
     }
     while phonemes.last() == Some(&' ') {
         phonemes.pop();
     }
     Ok(phonemes)
+}
+
+/// Splits at clause punctuation followed by a space (or the end), Piper-style:
+/// espeak-ng 1.51 joins clauses in one call and drops their punctuation.
+fn clauses(sentence: &str) -> Vec<(String, Option<char>)> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = sentence.chars().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c);
+        let at_break = chars.peek().is_none_or(|n| n.is_whitespace())
+            || matches!(c, '。' | '，' | '？' | '！' | '；' | '：' | '、');
+        if let Some(mark) = terminator(&c.to_string()).filter(|_| at_break) {
+            out.push((std::mem::take(&mut current), Some(mark)));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push((current, None));
+    }
+    out
+}
+
+/// Appends one clause's phonemes (without its punctuation).
+fn clause_phonemes(clause: &str, phonemes: &mut Vec<char>) {
+    // Interior NULs would end the C string early; they are never speech.
+    let Ok(text) = CString::new(clause.replace('\0', " ")) else { return };
+    let start = text.as_ptr();
+    let end = start as usize + text.as_bytes().len();
+    let mut cursor: *const c_void = start.cast();
+    let mut first = true;
+    while !cursor.is_null() && (cursor as usize) < end {
+        // SAFETY: `cursor` points into `text`, which outlives the loop; espeak
+        // advances it past what it read or sets it to null at the end.
+        let out = unsafe { espeak_TextToPhonemes(&mut cursor, CHARS_UTF8, PHONEMES_IPA) };
+        if out.is_null() {
+            break;
+        }
+        // SAFETY: espeak returns a NUL-terminated string valid until its next call.
+        let part = unsafe { CStr::from_ptr(out) }.to_string_lossy();
+        let part = part.trim();
+        if !part.is_empty() {
+            if !first {
+                phonemes.push(' ');
+            }
+            phonemes.extend(part.chars());
+            first = false;
+        }
+    }
 }
 
 /// The clause punctuation Piper keeps, read from the end of the consumed text.

@@ -74,12 +74,8 @@ fn check_library_header(path: &Path) -> Result<(), TtsError> {
     std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut magic))
         .map_err(|e| broken(format!("cannot read it: {e}")))?;
-    let known = [
-        [0x7f, b'E', b'L', b'F'],
-        [0xcf, 0xfa, 0xed, 0xfe],
-        [0xca, 0xfe, 0xba, 0xbe],
-        [b'M', b'Z', 0x90, 0x00],
-    ];
+    let known =
+        [[0x7f, b'E', b'L', b'F'], [0xcf, 0xfa, 0xed, 0xfe], [0xca, 0xfe, 0xba, 0xbe], [b'M', b'Z', 0x90, 0x00]];
     if known.iter().any(|m| magic == *m || (m[0] == b'M' && magic[..2] == m[..2])) {
         Ok(())
     } else {

@@ -31,7 +31,7 @@ pub struct SpeechChunk {
 
 /// Chunks in order; ends after the last sentence or the first error.
 pub struct SpeechStream {
-    rx: Receiver<Result<SpeechChunk, TtsError>>,
+    rx: Option<Receiver<Result<SpeechChunk, TtsError>>>,
     cancel: CancelToken,
     worker: Option<JoinHandle<()>>,
     /// The language left out, when the text held some the voice cannot read.
@@ -48,15 +48,16 @@ impl Iterator for SpeechStream {
     type Item = Result<SpeechChunk, TtsError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.rx.recv().ok()
+        self.rx.as_ref()?.recv().ok()
     }
 }
 
 impl Drop for SpeechStream {
     fn drop(&mut self) {
         self.cancel.cancel();
-        // Unblock a worker waiting to send, then let it finish its sentence.
-        while self.rx.try_recv().is_ok() {}
+        // Closing the channel makes the worker's next send fail, so it stops
+        // after the sentence in progress instead of waiting for a reader.
+        drop(self.rx.take());
         if let Some(worker) = self.worker.take() {
             let _ = worker.join();
         }
@@ -81,7 +82,7 @@ impl Synthesizer {
             .name("alter-tts-stream".into())
             .spawn(move || run(&synth, prepared.sentences, resolved, &worker_cancel, &tx))
             .map_err(|e| TtsError::Inference(format!("could not start the speech thread: {e}")))?;
-        Ok(SpeechStream { rx, cancel, worker: Some(worker), skipped })
+        Ok(SpeechStream { rx: Some(rx), cancel, worker: Some(worker), skipped })
     }
 }
 
@@ -98,7 +99,8 @@ fn run(
             let _ = tx.send(Err(TtsError::Cancelled));
             return;
         }
-        let item = synth.speak_sentence(&sentence, &options).map(|speech| SpeechChunk { index, count, sentence, speech });
+        let item =
+            synth.speak_sentence(&sentence, &options).map(|speech| SpeechChunk { index, count, sentence, speech });
         let failed = item.is_err();
         if tx.send(item).is_err() || failed {
             return;

@@ -125,7 +125,9 @@ impl Synthesizer {
                 .into_iter()
                 .find(|v| v.onnx.file_stem().is_some_and(|s| s.to_string_lossy() == name.as_str()))
                 .ok_or_else(|| TtsError::VoiceMissing { dir: models_dir.join(name) })?,
-            None => voices.into_iter().next().ok_or_else(|| TtsError::VoiceMissing { dir: models_dir.to_path_buf() })?,
+            None => {
+                voices.into_iter().next().ok_or_else(|| TtsError::VoiceMissing { dir: models_dir.to_path_buf() })?
+            }
         };
         Self::load_files(models_dir, &files, options.threads)
     }
@@ -208,7 +210,10 @@ impl Synthesizer {
             let language = script.language_name().to_owned();
             match options.unsupported {
                 Unsupported::Error => {
-                    return Err(TtsError::UnsupportedLanguage { language, voice_language: self.voice.language.clone() });
+                    return Err(TtsError::UnsupportedLanguage {
+                        language,
+                        voice_language: self.voice.language.clone(),
+                    });
                 }
                 Unsupported::SpeakRest => {
                     clean = text::strip_unsupported(&clean, &self.voice.language);

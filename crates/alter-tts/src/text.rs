@@ -97,9 +97,12 @@ impl Script {
             0x0E00..=0x0E7F => Script::Thai,
             0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Script::Kana,
             0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => Script::Hangul,
-            0x2E80..=0x2FDF | 0x3005..=0x3007 | 0x3021..=0x3029 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF => {
-                Script::Han
-            }
+            0x2E80..=0x2FDF
+            | 0x3005..=0x3007
+            | 0x3021..=0x3029
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xF900..=0xFAFF => Script::Han,
             0x20000..=0x3134F => Script::Han,
             _ => Script::Other,
         })
@@ -167,7 +170,7 @@ pub fn strip_unsupported(text: &str, lang: &str) -> String {
             out.push(c);
         }
     }
-    out
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Splits normalised text into sentences on `.!?…` (English) and `。！？`

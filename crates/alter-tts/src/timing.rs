@@ -120,7 +120,9 @@ pub fn timeline(ids: &PhonemeIds, frames: &[f32], sample_rate: u32) -> Vec<Timed
         match owner {
             // Pad, BOS and EOS extend whatever sound came before them.
             None => {
-                if let Some(last) = out.last_mut() {
+                if !pending_prefix.is_empty() {
+                    // A stress mark's pad belongs to the sound it marks.
+                } else if let Some(last) = out.last_mut() {
                     last.end_ms = t;
                 } else if pending_prefix.is_empty() {
                     out.push(TimedPhoneme { phoneme: " ".into(), start_ms: start, end_ms: t });

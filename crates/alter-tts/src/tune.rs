@@ -104,10 +104,8 @@ impl Synthesizer {
         let mut voice = None;
         let mut similarity = None;
         if let Some(embedding) = &target.embedding
-            && let Some((best, score)) = candidates
-                .iter()
-                .map(|c| (c, cosine(embedding, &c.embedding)))
-                .max_by(|a, b| a.1.total_cmp(&b.1))
+            && let Some((best, score)) =
+                candidates.iter().map(|c| (c, cosine(embedding, &c.embedding))).max_by(|a, b| a.1.total_cmp(&b.1))
         {
             voice = Some(best.voice.clone());
             similarity = Some(score);

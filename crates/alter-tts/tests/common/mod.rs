@@ -10,18 +10,17 @@ use alter_tts::{LoadOptions, Synthesizer};
 /// are skipped by `ALTER_SKIP_MODEL_TESTS=1`. Panics with the fix otherwise.
 pub fn models_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("ALTER_MODELS_DIR").map(PathBuf::from);
-    let ready = dir.as_ref().filter(|d| {
-        alter_tts::runtime::find_runtime(d).is_some() && !alter_tts::find_voices(d).is_empty()
-    });
+    let ready =
+        dir.as_ref().filter(|d| alter_tts::runtime::find_runtime(d).is_some() && !alter_tts::find_voices(d).is_empty());
     match ready {
         Some(d) => Some(d.clone()),
         None if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") => {
             eprintln!("skipping: no Piper voice and ONNX Runtime in ALTER_MODELS_DIR (ALTER_SKIP_MODEL_TESTS=1)");
             None
         }
-        None => panic!(
-            "no Piper voice and ONNX Runtime library found in ALTER_MODELS_DIR={dir:?}; run: alter models fetch"
-        ),
+        None => {
+            panic!("no Piper voice and ONNX Runtime library found in ALTER_MODELS_DIR={dir:?}; run: alter models fetch")
+        }
     }
 }
 
