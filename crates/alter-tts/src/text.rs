@@ -35,8 +35,7 @@ pub fn normalize(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// True when the text has at least one letter or digit to say.
