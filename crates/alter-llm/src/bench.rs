@@ -98,7 +98,12 @@ impl fmt::Display for BenchReport {
             )?;
         }
         let mb = |b: u64| b as f64 / (1 << 20) as f64;
-        writeln!(f, "tok/s; memory ours: {:.0} MiB resident, {:.0} MiB peak", mb(self.ours_rss_bytes), mb(self.ours_peak_rss_bytes))?;
+        writeln!(
+            f,
+            "tok/s; memory ours: {:.0} MiB resident, {:.0} MiB peak",
+            mb(self.ours_rss_bytes),
+            mb(self.ours_peak_rss_bytes)
+        )?;
         if let Some(b) = self.llamacpp_peak_rss_bytes {
             writeln!(f, "memory llama.cpp: {:.0} MiB peak", mb(b))?;
         }
@@ -171,7 +176,8 @@ fn ensure_baseline(venv: &Path) -> Result<PathBuf, String> {
         return Ok(py);
     }
     eprintln!("installing llama-cpp-python into {} (compiles llama.cpp; several minutes)…", venv.display());
-    let st = Command::new("python3").args(["-m", "venv"]).arg(venv).status().map_err(|e| format!("python3 -m venv: {e}"))?;
+    let st =
+        Command::new("python3").args(["-m", "venv"]).arg(venv).status().map_err(|e| format!("python3 -m venv: {e}"))?;
     if !st.success() {
         return Err("python3 -m venv failed".into());
     }

@@ -76,7 +76,10 @@ pub struct GenerationStats {
 pub enum GenEvent {
     /// A piece of answer text (whole UTF-8 characters; may be empty for a
     /// token that completes nothing yet is never sent).
-    Token { id: TokenId, text: String },
+    Token {
+        id: TokenId,
+        text: String,
+    },
     Done(GenerationStats),
     Error(LlmError),
 }
@@ -215,7 +218,13 @@ impl Engine {
             }
             generated += 1;
             text.push_str(&utf8.push(&self.tok.token_bytes(id, false)));
-            if let Some(p) = stops.iter().filter_map(|s| text[sent.saturating_sub(max_stop)..].find(s).map(|p| p + sent.saturating_sub(max_stop))).min() {
+            if let Some(p) = stops
+                .iter()
+                .filter_map(|s| {
+                    text[sent.saturating_sub(max_stop)..].find(s).map(|p| p + sent.saturating_sub(max_stop))
+                })
+                .min()
+            {
                 text.truncate(p);
                 if p > sent && !emit(GenEvent::Token { id, text: text[sent..].to_owned() }) {
                     return Err(LlmError::Cancelled);

@@ -53,7 +53,10 @@ impl ModelConfig {
         };
         let get = |k: &str| h.metadata.get(&format!("{arch_name}.{k}"));
         let int = |k: &str| {
-            get(k).and_then(MetaValue::as_u64).map(|v| v as usize).ok_or_else(|| LlmError::BadGguf(format!("missing {k}")))
+            get(k)
+                .and_then(MetaValue::as_u64)
+                .map(|v| v as usize)
+                .ok_or_else(|| LlmError::BadGguf(format!("missing {k}")))
         };
         let n_embd = int("embedding_length")?;
         let n_head = int("attention.head_count")?;
@@ -219,7 +222,10 @@ impl Model {
         }
         let weight_bytes = embd.n_bytes()
             + output.as_ref().map_or(0, QMat::n_bytes)
-            + layers.iter().map(|l| [&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down].iter().map(|m| m.n_bytes()).sum::<usize>()).sum::<usize>();
+            + layers
+                .iter()
+                .map(|l| [&l.q, &l.k, &l.v, &l.o, &l.gate, &l.up, &l.down].iter().map(|m| m.n_bytes()).sum::<usize>())
+                .sum::<usize>();
         Ok(Self {
             out_norm: vec_f32(file, h, "output_norm.weight")?,
             cos: Tensor::from_vec(cos, (cfg.ctx_len, half), &Device::Cpu)?,

@@ -66,11 +66,8 @@ pub fn sample(logits: &mut [f32], history: &[TokenId], p: &SamplingParams, rng: 
         }
     }
     let argmax = || {
-        logits
-            .iter()
-            .enumerate()
-            .fold((0usize, f32::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b })
-            .0 as TokenId
+        logits.iter().enumerate().fold((0usize, f32::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b }).0
+            as TokenId
     };
     if p.temperature <= 0.0 || !p.temperature.is_finite() {
         return argmax();

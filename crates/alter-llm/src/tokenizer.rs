@@ -23,7 +23,8 @@ use crate::gguf::{GgufHeader, MetaValue};
 /// Token id.
 pub type TokenId = u32;
 
-const QWEN2_RE: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+const QWEN2_RE: &str =
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 const LLAMA3_RE: &str = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 const GPT2_RE: &str = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
 const DIGITS_RE: &str = r"\p{N}";
@@ -122,7 +123,7 @@ impl Tokenizer {
             .filter(|(i, t)| matches!(kinds.get(*i), Some(3 | 4)) && !t.is_empty())
             .map(|(i, t)| (t.clone(), i as TokenId))
             .collect();
-        specials.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        specials.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
         let id = |k: &str| h.metadata.get(k).and_then(MetaValue::as_u64).map(|v| v as TokenId);
         let n = tokens.len() as TokenId;
         Ok(Self {

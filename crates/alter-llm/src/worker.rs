@@ -187,7 +187,12 @@ impl LlmHandle {
     /// with `Ending::Open`) so that a later `generate` whose prompt starts with
     /// the same tokens computes only the rest. Blocks until done; returns
     /// (prompt tokens, tokens computed now).
-    pub fn prefill(&self, messages: Vec<ChatMessage>, ending: Ending, cancel: CancelToken) -> Result<(usize, usize), LlmError> {
+    pub fn prefill(
+        &self,
+        messages: Vec<ChatMessage>,
+        ending: Ending,
+        cancel: CancelToken,
+    ) -> Result<(usize, usize), LlmError> {
         self.call(|tx| Job::Prefill { messages, ending, cancel, tx })
     }
 

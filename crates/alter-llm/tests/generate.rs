@@ -57,7 +57,9 @@ fn stop_strings_end_the_answer() {
 fn cancel_mid_answer() {
     let Some(llm) = common::smol() else { return };
     let cancel = CancelToken::new();
-    let mut rx = llm.generate(greedy(vec![ChatMessage::user("Write a long story about a dragon.")], 200), cancel.clone()).expect("queue");
+    let mut rx = llm
+        .generate(greedy(vec![ChatMessage::user("Write a long story about a dragon.")], 200), cancel.clone())
+        .expect("queue");
     let mut tokens = 0;
     let mut cancelled = false;
     while let Some(ev) = rx.blocking_recv() {
@@ -96,12 +98,12 @@ fn concurrent_requests_are_queued_not_interleaved() {
 #[test]
 fn bad_prompts_fail_cleanly() {
     let Some(llm) = common::smol() else { return };
-    let e = llm.generate_blocking(greedy(vec![], 4), CancelToken::new()).err().expect("empty");
+    let e = llm.generate_blocking(greedy(vec![], 4), CancelToken::new()).expect_err("empty");
     assert!(matches!(e, LlmError::InvalidRequest(_)), "{e:?}");
-    let e = llm.generate_blocking(greedy(vec![ChatMessage::user("  ")], 4), CancelToken::new()).err().expect("blank");
+    let e = llm.generate_blocking(greedy(vec![ChatMessage::user("  ")], 4), CancelToken::new()).expect_err("blank");
     assert!(matches!(e, LlmError::InvalidRequest(_)), "{e:?}");
     let huge = "word ".repeat(10_000); // 50k characters
-    let e = llm.generate_blocking(greedy(vec![ChatMessage::user(huge)], 4), CancelToken::new()).err().expect("huge");
+    let e = llm.generate_blocking(greedy(vec![ChatMessage::user(huge)], 4), CancelToken::new()).expect_err("huge");
     assert!(matches!(e, LlmError::ContextOverflow { .. }), "{e:?}");
     let binary: String = (0..300u32).map(|i| char::from_u32((i * 7919) % 0xD7FF).unwrap_or('x')).collect();
     let s = llm.generate_blocking(greedy(vec![ChatMessage::user(binary)], 4), CancelToken::new()).expect("binary");

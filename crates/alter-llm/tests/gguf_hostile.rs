@@ -110,7 +110,7 @@ fn garbage_bytes_never_panic() {
 
 #[test]
 fn missing_file_says_fetch() {
-    let e = read_header(std::path::Path::new("/nonexistent/model.gguf")).err().expect("error");
+    let e = read_header(std::path::Path::new("/nonexistent/model.gguf")).expect_err("error");
     assert!(matches!(e, LlmError::ModelMissing(_)));
     assert!(e.to_string().contains("alter models fetch"));
 }

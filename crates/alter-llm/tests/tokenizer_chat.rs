@@ -21,7 +21,8 @@ fn check_fixture(tok: &Tokenizer, json: &str) {
     let cases: serde_json::Value = serde_json::from_str(json).expect("fixture");
     for case in cases.as_array().expect("array") {
         let text = case["text"].as_str().expect("text");
-        let want: Vec<u32> = case["ids"].as_array().expect("ids").iter().map(|v| v.as_u64().expect("id") as u32).collect();
+        let want: Vec<u32> =
+            case["ids"].as_array().expect("ids").iter().map(|v| v.as_u64().expect("id") as u32).collect();
         let got = tok.encode(text, false);
         assert_eq!(got, want, "ids for {text:?}");
         assert_eq!(tok.decode(&got, false), text, "round trip of {text:?}");
