@@ -186,8 +186,8 @@ pub fn generate_questions(chunks: &[OwnerText], options: &GenerateOptions) -> Ve
                 found.push((q, a, l, c.source.file.clone()));
             }
         }
-        match per_doc.iter_mut().find(|d| d.first().is_some_and(|f| f.3 == c.source.file)) {
-            Some(d) => d.extend(found),
+        match per_doc.iter().position(|d| d.first().is_some_and(|f| f.3 == c.source.file)) {
+            Some(i) => per_doc[i].extend(found),
             None if !found.is_empty() => per_doc.push(found),
             None => {}
         }
