@@ -26,6 +26,19 @@ pub enum Command {
     Search(SearchArgs),
     /// Reads a folder of documents into a twin's knowledge (incremental; part of `build`).
     Ingest(IngestArgs),
+    /// Fetches, lists, verifies and imports models.
+    Models(ModelsArgs),
+    /// Speech recognition alone: prints the text of an audio file.
+    Transcribe(TranscribeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    /// Audio file (WAV, MP3, FLAC, OGG/Vorbis, M4A/AAC).
+    pub file: std::path::PathBuf,
+    /// Language: en, zh or auto (detected).
+    #[arg(long)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -74,4 +87,31 @@ pub enum TwinsAction {
     Show { id: String },
     /// Erases a twin and all its data.
     Delete { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    #[command(subcommand)]
+    pub action: Option<ModelsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsAction {
+    /// Lists catalog models and whether they are installed (the default).
+    List,
+    /// Provisions models into ALTER_MODELS_DIR (idempotent; verifies hashes).
+    Fetch {
+        /// Only these model ids (default: every built-in model).
+        #[arg(long = "only", value_name = "ID")]
+        only: Vec<String>,
+    },
+    /// Hashes every installed file and compares it with the catalog.
+    Verify,
+    /// Checks a GGUF, whisper ggml or Piper voice file and adds it to the user catalog.
+    Import {
+        path: std::path::PathBuf,
+        /// Id for the catalog (derived from the file name otherwise).
+        #[arg(long)]
+        id: Option<String>,
+    },
 }

@@ -1,5 +1,7 @@
 //! One file per subcommand; this module opens the engine and dispatches.
 
+mod models;
+mod transcribe;
 mod ingest;
 mod search;
 mod twins;
@@ -14,6 +16,8 @@ pub async fn run(cli: Cli) -> Result<(), ErrorReport> {
         Command::Twins(args) => twins::run(&open_engine().await?, args, &cli.global).await,
         Command::Search(args) => search::run(&open_engine().await?, args, &cli.global).await,
         Command::Ingest(args) => ingest::run(&open_engine().await?, args, &cli.global).await,
+        Command::Models(args) => models::run(args, &cli.global).await,
+        Command::Transcribe(args) => transcribe::run(&open_engine().await?, args, &cli.global).await,
     }
 }
 

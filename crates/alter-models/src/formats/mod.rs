@@ -1,0 +1,5 @@
+//! Hardened readers for the headers of model files users can import.
+
+pub mod ggml;
+pub mod gguf;
+pub mod reader;
