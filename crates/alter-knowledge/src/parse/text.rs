@@ -94,8 +94,10 @@ mod tests {
 
     #[test]
     fn decodes_common_encodings() {
-        for enc in [encoding_rs::GBK, encoding_rs::GB18030, encoding_rs::BIG5] {
-            let text = ZH.repeat(3);
+        // Big5 is Traditional Chinese: simplified characters do not exist in it.
+        let hant = "需求評審每兩週一次。線上故障要在30分鐘內回應。";
+        for (enc, sample) in [(encoding_rs::GBK, ZH), (encoding_rs::GB18030, ZH), (encoding_rs::BIG5, hant)] {
+            let text = sample.repeat(3);
             let (bytes, _, _) = enc.encode(&text);
             assert_eq!(decode_text(&bytes).unwrap(), text, "{}", enc.name());
         }
