@@ -94,24 +94,35 @@ test-e2e: deps ui
 	@echo "screenshots: $(or $(CARGO_TARGET_DIR),target)/e2e-artifacts/"
 
 # --- checks ---
+# `make test` runs every check in order, each printing its duration.
+STAGE := tools/stage.sh
 
 .PHONY: check
-check: deps
-	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+check: deps ui
+	$(STAGE) fmt $(CARGO) fmt --all --check
+	$(STAGE) clippy $(CARGO) clippy --workspace --all-targets -- -D warnings
 
+## Every Rust test of every crate and the app, with the real models.
 .PHONY: test-rust
-test-rust: deps models
-	$(CARGO) test --workspace
+test-rust: deps ui models
+	@[ -x "$(TAURI_DRIVER)" ] || $(STAGE) tauri-driver $(CARGO) install tauri-driver --locked
+	PATH="$(HOME)/.cargo/bin:$$PATH" $(STAGE) cargo-test $(CARGO) test --workspace --no-fail-fast
 
 .PHONY: test
-test: check test-rust
+test: check
+	$(STAGE) ui-tests $(MAKE) --no-print-directory test-ui
+	$(STAGE) rust-tests $(MAKE) --no-print-directory test-rust
 
 .PHONY: bench
 bench: models
 	$(ALTER) bench
 
+## The desktop app when a display is available; otherwise the headless demo.
 .PHONY: demo
 demo: models
-	@echo "(the desktop app target is being wired; running the headless demo)"
-	$(ALTER) twins
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		$(MAKE) --no-print-directory app; \
+	else \
+		echo "No display found: running the headless demo through the command line instead."; \
+		tools/demo.sh $(ALTER); \
+	fi

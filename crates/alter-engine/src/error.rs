@@ -10,6 +10,15 @@ pub enum EngineError {
     Store(#[from] alter_store::StoreError),
     #[error(transparent)]
     Knowledge(#[from] alter_knowledge::KnowledgeError),
+    /// The folder given to a build is not usable as a twin source.
+    #[error("{0}")]
+    BadSource(String),
+    /// Another job holds the twin.
+    #[error("{0}")]
+    Busy(String),
+    /// Speech recognition failed (model missing, bad audio, ...).
+    #[error(transparent)]
+    Asr(#[from] alter_asr::AsrError),
     #[error("could not {action} {path}")]
     Io {
         action: &'static str,
@@ -25,7 +34,10 @@ impl HasErrorCode for EngineError {
             EngineError::Invalid(e) => e.code(),
             EngineError::Store(e) => e.code(),
             EngineError::Knowledge(e) => e.code(),
+            EngineError::BadSource(_) => ErrorCode::InvalidInput,
+            EngineError::Busy(_) => ErrorCode::Busy,
             EngineError::Io { .. } => ErrorCode::Io,
+            EngineError::Asr(e) => e.code(),
         }
     }
 }

@@ -8,14 +8,17 @@
 //! Architecture invariant: the engine knows nothing of Tauri, terminals or
 //! JSON output; shells translate its results and [`EngineError`]s.
 
+pub mod build;
 mod error;
 mod knowledge;
 mod twins;
+mod voice_in;
 
 use alter_core::Config;
 use alter_store::AppDb;
 
 pub use error::EngineError;
+pub use voice_in::{TranscribeReport, TranscribeTimings};
 
 /// Alter's application logic, shared by every shell. Cheap to clone.
 #[derive(Debug, Clone)]

@@ -23,10 +23,14 @@ use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use crate::error::KnowledgeError;
 
-/// Where the default model lives inside the models folder (`ALTER_MODELS_DIR`).
-pub const DEFAULT_MODEL_DIR: &str = "embed/multilingual-e5-small";
-/// The English-only alternative.
+/// The multilingual model, preferred once `alter models fetch` provisions it
+/// (its converter from the `E5S1` package format is not written yet).
+pub const E5_MODEL_DIR: &str = "embed/multilingual-e5-small";
+/// The English-only model.
 pub const MINILM_MODEL_DIR: &str = "embed/all-minilm-l6-v2";
+/// The model used by default: MiniLM until the multilingual model is provisioned.
+/// Chinese documents are still found through the jieba-segmented full-text index.
+pub const DEFAULT_MODEL_DIR: &str = MINILM_MODEL_DIR;
 
 /// How the embedder runs.
 #[derive(Debug, Clone, PartialEq)]
