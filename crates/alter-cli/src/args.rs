@@ -30,6 +30,38 @@ pub enum Command {
     Models(ModelsArgs),
     /// Speech recognition alone: prints the text of an audio file.
     Transcribe(TranscribeArgs),
+    /// Speech synthesis alone: speaks text into a WAV file (in the twin's tuned voice with --twin).
+    Say(SayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SayArgs {
+    /// The text to speak.
+    pub text: String,
+    /// Where to write the WAV file.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// Speak with this twin's tuned voice.
+    #[arg(long)]
+    pub twin: Option<String>,
+    /// neutral, happy, concerned, sad or surprised.
+    #[arg(long)]
+    pub emotion: Option<String>,
+    /// Speaking pace: above 1 is slower (default: the voice's own).
+    #[arg(long)]
+    pub length_scale: Option<f32>,
+    /// Pitch shift in semitones.
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    pub pitch: f32,
+    /// Loudness factor.
+    #[arg(long, default_value_t = 1.0)]
+    pub volume: f32,
+    /// Speaker name of a multi-speaker voice.
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Speak what the voice can and skip the rest (e.g. Chinese with an English-only voice).
+    #[arg(long)]
+    pub speak_rest: bool,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,9 @@ pub enum EngineError {
     /// Speech recognition failed (model missing, bad audio, ...).
     #[error(transparent)]
     Asr(#[from] alter_asr::AsrError),
+    /// Speech synthesis failed (model missing, text the voice cannot speak, ...).
+    #[error(transparent)]
+    Tts(#[from] alter_tts::TtsError),
     #[error("could not {action} {path}")]
     Io {
         action: &'static str,
@@ -38,6 +41,7 @@ impl HasErrorCode for EngineError {
             EngineError::Busy(_) => ErrorCode::Busy,
             EngineError::Io { .. } => ErrorCode::Io,
             EngineError::Asr(e) => e.code(),
+            EngineError::Tts(e) => e.code(),
         }
     }
 }

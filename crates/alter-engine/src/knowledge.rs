@@ -58,7 +58,8 @@ impl Engine {
         let db = self.twin_db(twin).await?;
         let embedder = self.embedder().await?;
         let report =
-            alter_knowledge::ingest_folder(&db, docs_dir, &embedder, &IngestOptions::default(), progress, cancel).await?;
+            alter_knowledge::ingest_folder(&db, docs_dir, &embedder, &IngestOptions::default(), progress, cancel)
+                .await?;
         db.close().await;
         Ok(report)
     }

@@ -13,12 +13,17 @@ mod error;
 mod knowledge;
 mod twins;
 mod voice_in;
+mod voice_out;
 
 use alter_core::Config;
 use alter_store::AppDb;
 
 pub use error::EngineError;
 pub use voice_in::{TranscribeReport, TranscribeTimings};
+pub use voice_out::{SayReport, SayTimings};
+
+/// The speech-synthesis types shells need to fill in options.
+pub use alter_tts as tts;
 
 /// Alter's application logic, shared by every shell. Cheap to clone.
 #[derive(Debug, Clone)]

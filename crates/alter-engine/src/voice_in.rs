@@ -62,8 +62,8 @@ impl Engine {
         let audio = tokio::task::spawn_blocking(move || {
             alter_audio::decode_file(&path, alter_audio::SPEECH_RATE).map_err(alter_asr::AsrError::from)
         })
-            .await
-            .map_err(|e| alter_asr::AsrError::Decode(format!("the decoder thread failed: {e}")))??;
+        .await
+        .map_err(|e| alter_asr::AsrError::Decode(format!("the decoder thread failed: {e}")))??;
         let decoded = started.elapsed();
         let opts = TranscribeOptions { language, ..Default::default() };
         let transcript = t.transcribe(audio.samples, opts).await?;

@@ -1,9 +1,10 @@
 //! One file per subcommand; this module opens the engine and dispatches.
 
-mod models;
-mod transcribe;
 mod ingest;
+mod models;
+mod say;
 mod search;
+mod transcribe;
 mod twins;
 
 use alter_core::{ErrorReport, Settings};
@@ -18,6 +19,7 @@ pub async fn run(cli: Cli) -> Result<(), ErrorReport> {
         Command::Ingest(args) => ingest::run(&open_engine().await?, args, &cli.global).await,
         Command::Models(args) => models::run(args, &cli.global).await,
         Command::Transcribe(args) => transcribe::run(&open_engine().await?, args, &cli.global).await,
+        Command::Say(args) => say::run(&open_engine().await?, args, &cli.global).await,
     }
 }
 

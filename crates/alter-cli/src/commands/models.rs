@@ -38,7 +38,13 @@ fn run_blocking(action: ModelsAction, models_dir: std::path::PathBuf, json_out: 
             } else {
                 println!("models folder: {}", models_dir.display());
                 for m in &models {
-                    let state = if m.ok { "installed" } else if m.problems.iter().all(|p| p.ends_with("missing")) { "missing" } else { "DAMAGED" };
+                    let state = if m.ok {
+                        "installed"
+                    } else if m.problems.iter().all(|p| p.ends_with("missing")) {
+                        "missing"
+                    } else {
+                        "DAMAGED"
+                    };
                     println!(
                         "{:<36} {:<8} {:>9}  {:<9} {}{}",
                         m.id,
@@ -111,9 +117,16 @@ fn run_blocking(action: ModelsAction, models_dir: std::path::PathBuf, json_out: 
         ModelsAction::Import { path, id } => {
             let entry = alter_models::import::import(&models_dir, &path, id.as_deref()).map_err(err)?;
             if json_out {
-                output::json(&json!({ "imported": entry.id, "role": entry.role, "path": models_dir.join(&entry.primary) }));
+                output::json(
+                    &json!({ "imported": entry.id, "role": entry.role, "path": models_dir.join(&entry.primary) }),
+                );
             } else {
-                println!("imported {} ({}) as {}", entry.id, entry.role.as_str(), models_dir.join(&entry.primary).display());
+                println!(
+                    "imported {} ({}) as {}",
+                    entry.id,
+                    entry.role.as_str(),
+                    models_dir.join(&entry.primary).display()
+                );
             }
         }
     }

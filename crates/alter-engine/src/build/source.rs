@@ -27,7 +27,8 @@ pub struct TwinSource {
 
 impl TwinSource {
     pub fn read(dir: &Path) -> Result<Self, EngineError> {
-        let meta = std::fs::metadata(dir).map_err(|source| EngineError::Io { action: "read", path: dir.into(), source })?;
+        let meta =
+            std::fs::metadata(dir).map_err(|source| EngineError::Io { action: "read", path: dir.into(), source })?;
         if !meta.is_dir() {
             return Err(EngineError::BadSource(format!(
                 "{} is not a folder: give a folder holding docs/ (and optionally voice/ and twin.toml)",
@@ -47,7 +48,10 @@ pub fn read_twin_toml(path: &Path) -> Result<TwinParams, EngineError> {
     let io = |source| EngineError::Io { action: "read", path: path.into(), source };
     let len = std::fs::metadata(path).map_err(io)?.len();
     if len > MAX_TWIN_TOML_BYTES {
-        return Err(EngineError::BadSource(format!("{} is {len} bytes; a twin.toml is at most 256 KiB", path.display())));
+        return Err(EngineError::BadSource(format!(
+            "{} is {len} bytes; a twin.toml is at most 256 KiB",
+            path.display()
+        )));
     }
     let bytes = std::fs::read(path).map_err(io)?;
     let text = String::from_utf8(bytes)
@@ -78,7 +82,8 @@ fn list_files(dir: &Path) -> Result<Vec<PathBuf>, EngineError> {
     }
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|source| EngineError::Io { action: "list", path: d.clone(), source })?;
+        let entries =
+            std::fs::read_dir(&d).map_err(|source| EngineError::Io { action: "list", path: d.clone(), source })?;
         for entry in entries {
             let entry = entry.map_err(|source| EngineError::Io { action: "list", path: d.clone(), source })?;
             let name = entry.file_name();
