@@ -180,7 +180,9 @@ impl App {
 
     async fn click(&self, css: &str) -> Result<()> {
         let el = self.wait_for(css).await?;
-        self.wd.cmd("POST", &format!("element/{el}/click"), json!({})).with_context(|| format!("could not click {css}"))?;
+        self.wd
+            .cmd("POST", &format!("element/{el}/click"), json!({}))
+            .with_context(|| format!("could not click {css}"))?;
         Ok(())
     }
 

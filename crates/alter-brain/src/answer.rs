@@ -58,7 +58,14 @@ impl Default for AnswerOptions {
     fn default() -> Self {
         Self {
             max_tokens: 160,
-            sampling: SamplingParams { temperature: 0.2, top_p: 0.9, top_k: 40, repeat_penalty: 1.1, repeat_last_n: 64, seed: 7 },
+            sampling: SamplingParams {
+                temperature: 0.2,
+                top_p: 0.9,
+                top_k: 40,
+                repeat_penalty: 1.1,
+                repeat_last_n: 64,
+                seed: 7,
+            },
             history_turns: 8,
             topics: Vec::new(),
         }
@@ -133,7 +140,10 @@ pub struct Answer {
 #[derive(Debug)]
 pub enum AnswerEvent {
     /// Before any text: the language and the emotion to show.
-    Started { language: Lang, emotion: EmotionReading },
+    Started {
+        language: Lang,
+        emotion: EmotionReading,
+    },
     /// A piece of raw model text.
     Token(String),
     /// A complete sentence, ready for speech.
@@ -186,7 +196,17 @@ impl Answerer {
         // One system message in the owner's main language for every question: its KV cache stays valid.
         let main = persona.profile.style.main_language();
         let system = prompt::system_message(&persona_prompt(&persona.profile, &persona.params, main));
-        Self { inner: Arc::new(Inner { llm, persona, system, calibration, memory, options, lock: tokio::sync::Mutex::new(()) }) }
+        Self {
+            inner: Arc::new(Inner {
+                llm,
+                persona,
+                system,
+                calibration,
+                memory,
+                options,
+                lock: tokio::sync::Mutex::new(()),
+            }),
+        }
     }
 
     /// The owner's display name (explicit parameter first, then learned).
@@ -203,7 +223,12 @@ impl Answerer {
     /// Anticipatory prefill while the user is still speaking: the prompt for
     /// the partial transcript, up to the question text, so that at the end
     /// of speech only the rest is computed. Returns (prompt tokens, computed now).
-    pub async fn anticipate(&self, partial: &str, sources: &[Source], session_id: Option<&str>) -> Result<(usize, usize), BrainError> {
+    pub async fn anticipate(
+        &self,
+        partial: &str,
+        sources: &[Source],
+        session_id: Option<&str>,
+    ) -> Result<(usize, usize), BrainError> {
         let history = self.history(session_id).await?;
         let lang = lang::reply_language(lang::detect(partial), &self.inner.persona.params.languages);
         let owner = self.owner_name();
@@ -220,7 +245,10 @@ impl Answerer {
         let mut messages = self.messages(&input);
         if let Some(last) = messages.last_mut() {
             // Stop right after the partial question: everything before it is what the final prompt shares.
-            let cut = last.content.rfind("\nQuestion: ").map(|i| i + "\nQuestion: ".len() + prompt::clean_question(partial).len());
+            let cut = last
+                .content
+                .rfind("\nQuestion: ")
+                .map(|i| i + "\nQuestion: ".len() + prompt::clean_question(partial).len());
             if let Some(cut) = cut.filter(|c| last.content.is_char_boundary(*c)) {
                 last.content.truncate(cut);
             }
@@ -280,7 +308,13 @@ impl Answerer {
         Err(BrainError::Internal("the answer stream ended without a result".into()))
     }
 
-    async fn run(&self, q: Question, cancel: CancelToken, started: Instant, tx: &UnboundedSender<AnswerEvent>) -> Result<(), BrainError> {
+    async fn run(
+        &self,
+        q: Question,
+        cancel: CancelToken,
+        started: Instant,
+        tx: &UnboundedSender<AnswerEvent>,
+    ) -> Result<(), BrainError> {
         let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
         let text = prompt::clean_question(&q.text);
         if !text.chars().any(char::is_alphanumeric) {
@@ -312,15 +346,27 @@ impl Answerer {
         };
         if let Some(mem) = (q.session_id.as_deref()).and(self.inner.memory.as_ref()) {
             let session = q.session_id.as_deref().unwrap_or_default();
-            mem.record(session, &Turn { emotion: Some(format!("{:?}", emotion.user).to_lowercase()), ..Turn::user(&text) }).await?;
+            mem.record(
+                session,
+                &Turn { emotion: Some(format!("{:?}", emotion.user).to_lowercase()), ..Turn::user(&text) },
+            )
+            .await?;
         }
         let zh = language == Lang::Zh;
         let canned = if detected == Lang::Other {
             Some((decline::unsupported_language_message(language), DeclineReason::UnsupportedLanguage))
         } else if let Some(kind) = guard::commitment_request(&text) {
             Some((guard::commitment_refusal(kind, &owner, zh), DeclineReason::Commitment))
-        } else if let Some(topic) = params.decline_topics.iter().find(|t| !t.trim().is_empty() && text.to_lowercase().contains(&t.trim().to_lowercase())) {
-            let line = if zh { format!("抱歉，我不谈论{}。", topic.trim()) } else { format!("Sorry, I'd rather not discuss {}.", topic.trim()) };
+        } else if let Some(topic) = params
+            .decline_topics
+            .iter()
+            .find(|t| !t.trim().is_empty() && text.to_lowercase().contains(&t.trim().to_lowercase()))
+        {
+            let line = if zh {
+                format!("抱歉，我不谈论{}。", topic.trim())
+            } else {
+                format!("Sorry, I'd rather not discuss {}.", topic.trim())
+            };
             Some((line, DeclineReason::DeclinedTopic))
         } else if q.sources.is_empty() || self.inner.calibration.should_decline(&evidence) {
             let line = DeclineLine { owner: &owner, topics: &self.inner.options.topics };
@@ -418,7 +464,8 @@ impl Answerer {
         let cited = cite(&raw, &q.sources);
         let grounded = !cited.citations.is_empty() || q.sources.iter().any(|s| support(&cited.spoken, s) >= 1.0);
         if early_decline || decline::model_declined(&cited.text) || !grounded {
-            let line = decline::decline_message(language, &DeclineLine { owner: &owner, topics: &self.inner.options.topics });
+            let line =
+                decline::decline_message(language, &DeclineLine { owner: &owner, topics: &self.inner.options.topics });
             answer.declined = true;
             answer.decline_reason = Some(DeclineReason::ModelDeclined);
             if answer.timings_ms.first_sentence.is_none() {
@@ -435,8 +482,15 @@ impl Answerer {
         self.finish(answer, q.session_id.as_deref(), started, tx).await
     }
 
-    async fn finish(&self, mut answer: Answer, session: Option<&str>, started: Instant, tx: &UnboundedSender<AnswerEvent>) -> Result<(), BrainError> {
-        answer.style_score = self.inner.persona.style_model.as_ref().filter(|_| !answer.declined).map(|m| m.score(&answer.spoken));
+    async fn finish(
+        &self,
+        mut answer: Answer,
+        session: Option<&str>,
+        started: Instant,
+        tx: &UnboundedSender<AnswerEvent>,
+    ) -> Result<(), BrainError> {
+        answer.style_score =
+            self.inner.persona.style_model.as_ref().filter(|_| !answer.declined).map(|m| m.score(&answer.spoken));
         if let (Some(mem), Some(s)) = (&self.inner.memory, session) {
             let turn = Turn {
                 emotion: Some(answer.emotion.as_str().to_owned()),

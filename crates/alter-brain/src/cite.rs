@@ -111,9 +111,8 @@ pub fn cite(answer: &str, sources: &[Source]) -> CitedAnswer {
             }
             let mut n = n;
             if support(segment, &sources[n - 1]) == 0.0 {
-                let best = (1..=sources.len()).max_by(|a, b| {
-                    support(segment, &sources[a - 1]).total_cmp(&support(segment, &sources[b - 1]))
-                });
+                let best = (1..=sources.len())
+                    .max_by(|a, b| support(segment, &sources[a - 1]).total_cmp(&support(segment, &sources[b - 1])));
                 if let Some(b) = best.filter(|b| support(segment, &sources[b - 1]) >= 3.0) {
                     n = b;
                 }
@@ -147,7 +146,13 @@ pub fn cite(answer: &str, sources: &[Source]) -> CitedAnswer {
         .into_iter()
         .map(|(n, inferred)| {
             let s = &sources[n - 1];
-            Citation { marker: n, file: s.file.clone(), location: s.location.clone(), heading: s.heading.clone(), inferred }
+            Citation {
+                marker: n,
+                file: s.file.clone(),
+                location: s.location.clone(),
+                heading: s.heading.clone(),
+                inferred,
+            }
         })
         .collect();
     let text = text.trim().to_owned();
@@ -161,8 +166,18 @@ mod tests {
 
     fn sources() -> Vec<Source> {
         vec![
-            Source::new("profile.md", "section Maya Okafor", "Maya Okafor", "Product manager for route planning at Bluefin Logistics, Rotterdam office, since September 2021. My team: four engineers and one designer."),
-            Source::new("dispatch_planner_3_launch.pdf", "page 1", "Dispatch Planner 3.0 - launch summary", "Dispatch Planner 3.0 shipped on 4 March 2025 to 14 depots. Average route planning time fell from 22 minutes to 6 minutes."),
+            Source::new(
+                "profile.md",
+                "section Maya Okafor",
+                "Maya Okafor",
+                "Product manager for route planning at Bluefin Logistics, Rotterdam office, since September 2021. My team: four engineers and one designer.",
+            ),
+            Source::new(
+                "dispatch_planner_3_launch.pdf",
+                "page 1",
+                "Dispatch Planner 3.0 - launch summary",
+                "Dispatch Planner 3.0 shipped on 4 March 2025 to 14 depots. Average route planning time fell from 22 minutes to 6 minutes.",
+            ),
             Source::new("depots.csv", "rows 2-4", "", "depot: D02, city: Antwerp, vans: 35"),
         ]
     }

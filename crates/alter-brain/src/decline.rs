@@ -75,7 +75,14 @@ impl Default for DeclineCalibration {
     /// Before a build has calibrated: never decline on evidence alone
     /// (the model-level decline still applies).
     fn default() -> Self {
-        Self { threshold: f32::NEG_INFINITY, coverage_weight: 0.5, balanced_accuracy: 0.0, answerable: 0, unanswerable: 0, fallback: true }
+        Self {
+            threshold: f32::NEG_INFINITY,
+            coverage_weight: 0.5,
+            balanced_accuracy: 0.0,
+            answerable: 0,
+            unanswerable: 0,
+            fallback: true,
+        }
     }
 }
 
@@ -89,7 +96,11 @@ impl DeclineCalibration {
     /// the model-level decline catches what slips through.
     pub fn fit(answerable: &[Evidence], unanswerable: &[Evidence]) -> DeclineCalibration {
         if answerable.len() < 2 || unanswerable.len() < 2 {
-            return DeclineCalibration { answerable: answerable.len(), unanswerable: unanswerable.len(), ..Default::default() };
+            return DeclineCalibration {
+                answerable: answerable.len(),
+                unanswerable: unanswerable.len(),
+                ..Default::default()
+            };
         }
         let mut best: Option<DeclineCalibration> = None;
         for w in [0.0f32, 0.25, 0.5, 1.0] {
@@ -146,29 +157,85 @@ impl DeclineCalibration {
 /// (personal trivia and general knowledge no work document answers).
 pub fn calibration_probes() -> Vec<(&'static str, Lang)> {
     let en = [
-        "What is your favourite colour?", "What is your home address?", "What is your phone number?",
-        "What car do you drive?", "What is the capital of Peru?", "How do I bake sourdough bread?",
-        "Who won the football world cup in 1998?", "What is your blood type?", "What is your favourite food?",
-        "How tall is Mount Everest?", "What did you have for dinner yesterday?", "What is your salary?",
+        "What is your favourite colour?",
+        "What is your home address?",
+        "What is your phone number?",
+        "What car do you drive?",
+        "What is the capital of Peru?",
+        "How do I bake sourdough bread?",
+        "Who won the football world cup in 1998?",
+        "What is your blood type?",
+        "What is your favourite food?",
+        "How tall is Mount Everest?",
+        "What did you have for dinner yesterday?",
+        "What is your salary?",
     ];
     let zh = [
-        "你最喜欢什么颜色？", "你家住在哪里？", "你的电话号码是多少？", "你开什么车？", "秘鲁的首都是哪里？",
-        "怎么做酸面包？", "你的血型是什么？", "你最喜欢吃什么？", "珠穆朗玛峰有多高？", "你的工资是多少？",
+        "你最喜欢什么颜色？",
+        "你家住在哪里？",
+        "你的电话号码是多少？",
+        "你开什么车？",
+        "秘鲁的首都是哪里？",
+        "怎么做酸面包？",
+        "你的血型是什么？",
+        "你最喜欢吃什么？",
+        "珠穆朗玛峰有多高？",
+        "你的工资是多少？",
     ];
     en.into_iter().map(|q| (q, Lang::En)).chain(zh.into_iter().map(|q| (q, Lang::Zh))).collect()
 }
 
 const MODEL_DECLINE_EN: &[&str] = &[
-    "not_in_notes", "not in my notes", "isn't in my notes", "is not in my notes", "not in the sources",
-    "not in my sources", "no information", "don't have information", "do not have information", "don't have any information",
-    "don't know", "do not know", "can't find", "cannot find", "couldn't find", "not mentioned", "no mention",
-    "not provided", "unable to answer", "cannot answer", "can't answer", "sources do not", "sources don't",
-    "notes don't", "notes do not", "not covered", "no details", "don't have details", "not specified",
-    "doesn't say", "does not say", "don't say",
+    "not_in_notes",
+    "not in my notes",
+    "isn't in my notes",
+    "is not in my notes",
+    "not in the sources",
+    "not in my sources",
+    "no information",
+    "don't have information",
+    "do not have information",
+    "don't have any information",
+    "don't know",
+    "do not know",
+    "can't find",
+    "cannot find",
+    "couldn't find",
+    "not mentioned",
+    "no mention",
+    "not provided",
+    "unable to answer",
+    "cannot answer",
+    "can't answer",
+    "sources do not",
+    "sources don't",
+    "notes don't",
+    "notes do not",
+    "not covered",
+    "no details",
+    "don't have details",
+    "not specified",
+    "doesn't say",
+    "does not say",
+    "don't say",
 ];
 const MODEL_DECLINE_ZH: &[&str] = &[
-    "我的资料里没有", "资料里没有", "资料中没有", "笔记里没有", "没有这方面", "没有相关", "不知道", "无法回答", "没有提到",
-    "未提及", "没有提及", "找不到", "不清楚", "没有找到", "未提供", "没有提供",
+    "我的资料里没有",
+    "资料里没有",
+    "资料中没有",
+    "笔记里没有",
+    "没有这方面",
+    "没有相关",
+    "不知道",
+    "无法回答",
+    "没有提到",
+    "未提及",
+    "没有提及",
+    "找不到",
+    "不清楚",
+    "没有找到",
+    "未提供",
+    "没有提供",
 ];
 
 /// True when the model's answer says the sources cannot support it. Only
@@ -212,7 +279,9 @@ pub fn decline_message(lang: Lang, line: &DeclineLine<'_>) -> String {
         _ => {
             let mut s = String::from("That isn't in my notes");
             match (topics.is_empty(), owner.is_empty()) {
-                (false, false) => s.push_str(&format!(" — you could ask me about {}, or ask {owner} directly.", topics.join(" or "))),
+                (false, false) => {
+                    s.push_str(&format!(" — you could ask me about {}, or ask {owner} directly.", topics.join(" or ")))
+                }
                 (false, true) => s.push_str(&format!(" — you could ask me about {}.", topics.join(" or "))),
                 (true, false) => s.push_str(&format!(" — you could ask {owner} directly.")),
                 (true, true) => s.push('.'),
@@ -261,7 +330,10 @@ mod tests {
 
     #[test]
     fn evidence_measures_coverage() {
-        let s = vec![Source { cosine: Some(0.8), ..Source::new("depots.csv", "row 3", "", "depot: D02, city: Antwerp, vans: 35") }];
+        let s = vec![Source {
+            cosine: Some(0.8),
+            ..Source::new("depots.csv", "row 3", "", "depot: D02, city: Antwerp, vans: 35")
+        }];
         let e = Evidence::of("How many vans does the Antwerp depot have?", &s);
         assert_eq!(e.cosine, 0.8);
         assert!(e.coverage > 0.6, "{e:?}");
@@ -287,7 +359,10 @@ mod tests {
             decline_message(Lang::En, &DeclineLine { owner: "Maya", topics: &topics }),
             "That isn't in my notes — you could ask me about Dispatch Planner or our depots, or ask Maya directly."
         );
-        assert_eq!(decline_message(Lang::Zh, &DeclineLine { owner: "Maya", topics: &[] }), "我的资料里没有这方面的信息。你可以直接问Maya本人。");
+        assert_eq!(
+            decline_message(Lang::Zh, &DeclineLine { owner: "Maya", topics: &[] }),
+            "我的资料里没有这方面的信息。你可以直接问Maya本人。"
+        );
         assert_eq!(decline_message(Lang::Other, &DeclineLine::default()), "That isn't in my notes.");
     }
 }

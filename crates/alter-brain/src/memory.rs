@@ -47,7 +47,14 @@ pub struct Turn {
 
 impl Turn {
     pub fn user(text: &str) -> Self {
-        Self { speaker: Speaker::User, text: text.into(), lang: lang::detect(text), emotion: None, citations: Vec::new(), declined: false }
+        Self {
+            speaker: Speaker::User,
+            text: text.into(),
+            lang: lang::detect(text),
+            emotion: None,
+            citations: Vec::new(),
+            declined: false,
+        }
     }
 
     pub fn twin(text: &str) -> Self {
@@ -67,7 +74,11 @@ pub struct UserFact {
 impl UserFact {
     /// How the fact reads in a prompt: "the user's name: Wang Lei".
     pub fn describe(&self, zh: bool) -> String {
-        if zh { format!("用户的{}：{}", self.kind.label(true), self.value) } else { format!("the user's {}: {}", self.kind.label(false), self.value) }
+        if zh {
+            format!("用户的{}：{}", self.kind.label(true), self.value)
+        } else {
+            format!("the user's {}: {}", self.kind.label(false), self.value)
+        }
     }
 }
 
@@ -182,14 +193,18 @@ impl Memory {
                 .fetch_all(&self.pool)
                 .await?
         } else {
-            sqlx::query_as("SELECT session_id, kind, value, sentence FROM memory_facts WHERE session_id = ? ORDER BY id")
-                .bind(session_id)
-                .fetch_all(&self.pool)
-                .await?
+            sqlx::query_as(
+                "SELECT session_id, kind, value, sentence FROM memory_facts WHERE session_id = ? ORDER BY id",
+            )
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?
         };
         Ok(rows
             .into_iter()
-            .filter_map(|(session_id, kind, value, sentence)| Some(UserFact { session_id, kind: parse_kind(&kind)?, value, sentence }))
+            .filter_map(|(session_id, kind, value, sentence)| {
+                Some(UserFact { session_id, kind: parse_kind(&kind)?, value, sentence })
+            })
             .collect())
     }
 

@@ -26,7 +26,13 @@ pub struct Source {
 
 impl Source {
     pub fn new(file: &str, location: &str, heading: &str, text: &str) -> Self {
-        Self { file: file.into(), location: location.into(), heading: heading.into(), text: text.into(), ..Self::default() }
+        Self {
+            file: file.into(),
+            location: location.into(),
+            heading: heading.into(),
+            text: text.into(),
+            ..Self::default()
+        }
     }
 
     /// "profile.md, section Team" — how a citation reads.

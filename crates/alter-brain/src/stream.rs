@@ -10,7 +10,8 @@
 
 use crate::cite::strip_markers;
 
-const ABBREVIATIONS: &[&str] = &["e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "a.m", "p.m", "approx", "no"];
+const ABBREVIATIONS: &[&str] =
+    &["e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "a.m", "p.m", "approx", "no"];
 
 /// A complete sentence of the answer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -137,7 +138,14 @@ fn absorb_markers(rest: &str) -> Option<usize> {
 }
 
 fn is_abbreviation(before: &str) -> bool {
-    let word: String = before.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let w = word.to_lowercase();
     ABBREVIATIONS.contains(&w.as_str()) || (w.chars().count() == 1 && w.chars().all(char::is_alphabetic))
 }
@@ -156,11 +164,24 @@ mod tests {
     #[test]
     fn splits_streams() {
         assert_eq!(
-            run(&["I joined Bluefin in Sept", "ember 2021.", "[1] My team has four ", "engineers", ". Version 3", ".0 shipped."]),
+            run(&[
+                "I joined Bluefin in Sept",
+                "ember 2021.",
+                "[1] My team has four ",
+                "engineers",
+                ". Version 3",
+                ".0 shipped."
+            ]),
             vec!["I joined Bluefin in September 2021.[1]", "My team has four engineers.", "Version 3.0 shipped."]
         );
-        assert_eq!(run(&["需求评审每两周一次。", "[1]", "发布窗口是周四。"]), vec!["需求评审每两周一次。[1]", "发布窗口是周四。"]);
-        assert_eq!(run(&["We start at 5 a.m. with gloves on. Done"]), vec!["We start at 5 a.m. with gloves on.", "Done"]);
+        assert_eq!(
+            run(&["需求评审每两周一次。", "[1]", "发布窗口是周四。"]),
+            vec!["需求评审每两周一次。[1]", "发布窗口是周四。"]
+        );
+        assert_eq!(
+            run(&["We start at 5 a.m. with gloves on. Done"]),
+            vec!["We start at 5 a.m. with gloves on.", "Done"]
+        );
         assert_eq!(run(&["Really?! Yes."]), vec!["Really?!", "Yes."]);
         assert!(run(&["", "  ", "[1]"]).is_empty());
     }

@@ -21,13 +21,14 @@ fn main() {
     };
     let model = std::env::var("ALTER_EMBED_MODEL").unwrap_or_else(|_| alter_knowledge::embed::DEFAULT_MODEL_DIR.into());
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let embedder = match Embedder::load(&PathBuf::from(models).join(model), &EmbedderOptions { threads, ..Default::default() }) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
+    let embedder =
+        match Embedder::load(&PathBuf::from(models).join(model), &EmbedderOptions { threads, ..Default::default() }) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(2);
+            }
+        };
     let sizes = std::env::var("ALTER_BENCH_SIZES")
         .unwrap_or_else(|_| "10000,100000".into())
         .split(',')

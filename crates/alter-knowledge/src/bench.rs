@@ -36,7 +36,12 @@ impl fmt::Display for Table {
         writeln!(f, "## {}", self.title)?;
         let cols = self.header.len();
         let width = |c: usize| {
-            self.rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).chain([self.header[c].chars().count()]).max().unwrap_or(0)
+            self.rows
+                .iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .chain([self.header[c].chars().count()])
+                .max()
+                .unwrap_or(0)
         };
         let widths: Vec<usize> = (0..cols).map(width).collect();
         let line = |cells: &[String]| {
@@ -164,21 +169,23 @@ pub async fn latency(embedder: &Embedder, sizes: &[usize], work: &Path) -> Resul
                 out.push(t.elapsed());
             }
         }
-        rows.push(vec![
-            n.to_string(),
-            ms(percentiles(&mut hybrid)),
-            ms(ours),
-            ms(naive),
-            ms(percentiles(&mut bm25)),
-        ]);
+        rows.push(vec![n.to_string(), ms(percentiles(&mut hybrid)), ms(ours), ms(naive), ms(percentiles(&mut bm25))]);
         db.close().await;
         let _ = std::fs::remove_dir_all(work.join(n.to_string()));
     }
     Ok(Table {
-        title: format!("Retrieval latency, ms p50 / p95 ({dim} dims, k=5, 50 candidates per list, target p95 ≤ 20 ms at 100k)"),
-        header: ["chunks", "hybrid (ours, excl. query embedding)", "vector scan (ours)", "vector scan (naive)", "BM25 only (FTS5)"]
-            .map(String::from)
-            .to_vec(),
+        title: format!(
+            "Retrieval latency, ms p50 / p95 ({dim} dims, k=5, 50 candidates per list, target p95 ≤ 20 ms at 100k)"
+        ),
+        header: [
+            "chunks",
+            "hybrid (ours, excl. query embedding)",
+            "vector scan (ours)",
+            "vector scan (naive)",
+            "BM25 only (FTS5)",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
         notes: vec![format!("query embedding ({}) p50 / p95: {} ms", embedder.id(), ms(query_embed))],
     })
@@ -230,7 +237,8 @@ async fn fill_synthetic(db: &TwinDb, n: usize, dim: usize, rng: &mut Rng) -> Res
 pub async fn ingest_throughput(embedder: &Embedder, pages: usize, work: &Path) -> Result<Table, KnowledgeError> {
     let docs = work.join("docs");
     let _ = std::fs::remove_dir_all(&docs);
-    let files = synth::write_corpus(&docs, pages, 42).map_err(|source| KnowledgeError::Folder { path: docs.clone(), source })?;
+    let files = synth::write_corpus(&docs, pages, 42)
+        .map_err(|source| KnowledgeError::Folder { path: docs.clone(), source })?;
     let opts = IngestOptions::default();
     let t = Instant::now();
     let mut chunks = 0;
@@ -249,8 +257,16 @@ pub async fn ingest_throughput(embedder: &Embedder, pages: usize, work: &Path) -
         title: format!("Ingest + embed, {pages} generated pages in {files} files ({chunks} chunks), target ≤ 40 s"),
         header: ["run", "seconds", "chunks/s"].map(String::from).to_vec(),
         rows: vec![
-            vec!["full ingest (parse, chunk, embed, store)".into(), format!("{:.1}", report.seconds), format!("{:.1}", report.chunks as f64 / report.seconds)],
-            vec!["baseline: parse + chunk only".into(), format!("{parse_only:.1}"), format!("{:.1}", chunks as f64 / parse_only.max(1e-9))],
+            vec![
+                "full ingest (parse, chunk, embed, store)".into(),
+                format!("{:.1}", report.seconds),
+                format!("{:.1}", report.chunks as f64 / report.seconds),
+            ],
+            vec![
+                "baseline: parse + chunk only".into(),
+                format!("{parse_only:.1}"),
+                format!("{:.1}", chunks as f64 / parse_only.max(1e-9)),
+            ],
             vec!["re-run, nothing changed".into(), format!("{:.2}", again.seconds), "-".into()],
         ],
         notes: vec![format!("model {}; failures: {}", embedder.id(), report.failed.len())],
@@ -268,7 +284,8 @@ pub struct EvalQuestion {
 }
 
 pub fn read_questions(path: &Path) -> Result<Vec<EvalQuestion>, KnowledgeError> {
-    let text = std::fs::read_to_string(path).map_err(|source| KnowledgeError::Folder { path: path.to_path_buf(), source })?;
+    let text =
+        std::fs::read_to_string(path).map_err(|source| KnowledgeError::Folder { path: path.to_path_buf(), source })?;
     Ok(text.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| serde_json::from_str(l).ok()).collect())
 }
 
@@ -352,7 +369,13 @@ pub fn compare_pdf(paths: &[PathBuf]) -> Table {
         let describe = |pages: &Option<Vec<String>>, took: Duration| match pages {
             Some(p) => {
                 let text = p.join("\n");
-                format!("{} pages, {} chars, {:.0}% in words, {:.0} ms", p.len(), text.chars().count(), word_quality(&text) * 100.0, took.as_secs_f64() * 1e3)
+                format!(
+                    "{} pages, {} chars, {:.0}% in words, {:.0} ms",
+                    p.len(),
+                    text.chars().count(),
+                    word_quality(&text) * 100.0,
+                    took.as_secs_f64() * 1e3
+                )
             }
             None => "failed".into(),
         };

@@ -95,10 +95,17 @@ impl Embedder {
         let model = BertModel::load(vb, &config).map_err(|e| corrupt(e.to_string()))?;
         let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| corrupt(e.to_string()))?;
         tokenizer
-            .with_truncation(Some(TruncationParams { max_length: opts.max_tokens.min(config.max_position_embeddings), ..Default::default() }))
+            .with_truncation(Some(TruncationParams {
+                max_length: opts.max_tokens.min(config.max_position_embeddings),
+                ..Default::default()
+            }))
             .map_err(|e| corrupt(e.to_string()))?;
         let pad_id = tokenizer.get_padding().map(|p| p.pad_id).unwrap_or(config.pad_token_id as u32);
-        tokenizer.with_padding(Some(PaddingParams { strategy: PaddingStrategy::BatchLongest, pad_id, ..Default::default() }));
+        tokenizer.with_padding(Some(PaddingParams {
+            strategy: PaddingStrategy::BatchLongest,
+            pad_id,
+            ..Default::default()
+        }));
         let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("model").to_owned();
         let e5 = dir_name.contains("e5") || name_hint.contains("e5") || config.vocab_size > 200_000;
         let (query_prefix, passage_prefix) = if e5 { ("query: ", "passage: ") } else { ("", "") };
@@ -241,7 +248,12 @@ fn infer_shape(weights: &PathBuf) -> Result<Vec<(&'static str, usize)>, String> 
     let bytes = std::fs::read(weights).map_err(|e| e.to_string())?;
     let tensors = safetensors::SafeTensors::deserialize(&bytes).map_err(|e| e.to_string())?;
     let shape = |suffix: &str| -> Option<Vec<usize>> {
-        tensors.names().into_iter().find(|n| n.ends_with(suffix)).and_then(|n| tensors.tensor(n).ok()).map(|t| t.shape().to_vec())
+        tensors
+            .names()
+            .into_iter()
+            .find(|n| n.ends_with(suffix))
+            .and_then(|n| tensors.tensor(n).ok())
+            .map(|t| t.shape().to_vec())
     };
     let word = shape("embeddings.word_embeddings.weight").ok_or("no word embeddings in the weights")?;
     let pos = shape("embeddings.position_embeddings.weight").ok_or("no position embeddings")?;

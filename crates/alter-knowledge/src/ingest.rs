@@ -113,7 +113,11 @@ pub async fn ingest_folder(
                     embedder: "",
                 };
                 store::write_document(db.pool(), &doc, &[], &[]).await?;
-                report.failed.push(FileFailure { file: name.clone(), code: err.kind_code().into(), message: err.to_string() });
+                report.failed.push(FileFailure {
+                    file: name.clone(),
+                    code: err.kind_code().into(),
+                    message: err.to_string(),
+                });
             }
             FileOutcome::Parsed { hash, size, doc, chunks } => {
                 let texts: Vec<String> = chunks.iter().map(|c| store::searchable_text(name, c)).collect();

@@ -19,10 +19,10 @@ static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 const STOP: &[&str] = &[
     "a", "an", "the", "is", "are", "was", "were", "be", "been", "do", "does", "did", "you", "your", "i", "me", "my",
     "we", "our", "us", "it", "its", "of", "to", "in", "on", "at", "by", "for", "and", "or", "with", "from", "that",
-    "this", "what", "when", "where", "who", "whom", "which", "why", "how", "many", "much", "have", "has", "had",
-    "can", "could", "would", "should", "will", "about", "there", "their", "they", "he", "she", "his", "her", "as",
-    "的", "了", "是", "在", "吗", "呢", "吧", "啊", "什么", "多少", "怎么", "如何", "哪些", "哪里", "哪个", "谁", "你",
-    "我", "他", "她", "你们", "我们", "要", "有", "和", "与", "多久", "多长", "时候", "么",
+    "this", "what", "when", "where", "who", "whom", "which", "why", "how", "many", "much", "have", "has", "had", "can",
+    "could", "would", "should", "will", "about", "there", "their", "they", "he", "she", "his", "her", "as", "的", "了",
+    "是", "在", "吗", "呢", "吧", "啊", "什么", "多少", "怎么", "如何", "哪些", "哪里", "哪个", "谁", "你", "我", "他",
+    "她", "你们", "我们", "要", "有", "和", "与", "多久", "多长", "时候", "么",
 ];
 
 /// Splits text into runs of CJK and non-CJK characters.

@@ -152,7 +152,11 @@ pub async fn write_document(
             .bind(index_text(&body))
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO kn_fts_tri (rowid, body) VALUES (?, ?)").bind(id).bind(&body).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO kn_fts_tri (rowid, body) VALUES (?, ?)")
+            .bind(id)
+            .bind(&body)
+            .execute(&mut *tx)
+            .await?;
     }
     bump_generation(&mut tx).await?;
     tx.commit().await?;
@@ -197,8 +201,10 @@ async fn bump_generation(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result
 
 /// Changes with every write; 0 for a twin never ingested.
 pub async fn generation(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
-    let v: Option<String> =
-        sqlx::query_scalar("SELECT value FROM twin_meta WHERE key = ?").bind(META_GENERATION).fetch_optional(pool).await?;
+    let v: Option<String> = sqlx::query_scalar("SELECT value FROM twin_meta WHERE key = ?")
+        .bind(META_GENERATION)
+        .fetch_optional(pool)
+        .await?;
     Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 

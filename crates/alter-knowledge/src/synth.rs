@@ -32,18 +32,86 @@ impl Rng {
 }
 
 const NOUNS: &[&str] = &[
-    "route", "depot", "driver", "shipment", "warehouse", "invoice", "customer", "forecast", "schedule", "budget",
-    "release", "feature", "survey", "contract", "supplier", "pallet", "truck", "van", "order", "report", "team",
-    "meeting", "roadmap", "incident", "dashboard", "planner", "region", "quarter", "target", "policy", "audit",
-    "training", "handover", "ticket", "capacity", "tariff", "margin", "inventory", "backlog", "pilot",
+    "route",
+    "depot",
+    "driver",
+    "shipment",
+    "warehouse",
+    "invoice",
+    "customer",
+    "forecast",
+    "schedule",
+    "budget",
+    "release",
+    "feature",
+    "survey",
+    "contract",
+    "supplier",
+    "pallet",
+    "truck",
+    "van",
+    "order",
+    "report",
+    "team",
+    "meeting",
+    "roadmap",
+    "incident",
+    "dashboard",
+    "planner",
+    "region",
+    "quarter",
+    "target",
+    "policy",
+    "audit",
+    "training",
+    "handover",
+    "ticket",
+    "capacity",
+    "tariff",
+    "margin",
+    "inventory",
+    "backlog",
+    "pilot",
 ];
 const VERBS: &[&str] = &[
-    "reduced", "improved", "delayed", "approved", "reviewed", "shipped", "planned", "measured", "replaced",
-    "simplified", "tracked", "moved", "cancelled", "doubled", "checked", "automated", "merged", "published",
+    "reduced",
+    "improved",
+    "delayed",
+    "approved",
+    "reviewed",
+    "shipped",
+    "planned",
+    "measured",
+    "replaced",
+    "simplified",
+    "tracked",
+    "moved",
+    "cancelled",
+    "doubled",
+    "checked",
+    "automated",
+    "merged",
+    "published",
 ];
 const ADJS: &[&str] = &[
-    "weekly", "regional", "late", "urgent", "new", "shared", "manual", "digital", "critical", "seasonal", "daily",
-    "quarterly", "external", "internal", "minor", "major", "faster", "cheaper",
+    "weekly",
+    "regional",
+    "late",
+    "urgent",
+    "new",
+    "shared",
+    "manual",
+    "digital",
+    "critical",
+    "seasonal",
+    "daily",
+    "quarterly",
+    "external",
+    "internal",
+    "minor",
+    "major",
+    "faster",
+    "cheaper",
 ];
 
 /// An English-looking sentence of 10–20 words.
@@ -162,7 +230,9 @@ pub fn docx(paras: &[(Option<u8>, String)], table: &[Vec<String>]) -> Vec<u8> {
     let styles = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:styles xmlns:w=\"{W_NS}\">{}</w:styles>",
         (1..=3)
-            .map(|l| format!("<w:style w:type=\"paragraph\" w:styleId=\"Heading{l}\"><w:name w:val=\"heading {l}\"/></w:style>"))
+            .map(|l| format!(
+                "<w:style w:type=\"paragraph\" w:styleId=\"Heading{l}\"><w:name w:val=\"heading {l}\"/></w:style>"
+            ))
             .collect::<String>()
     );
     zip_files(&[
@@ -229,7 +299,11 @@ pub fn xlsx(rows: &[Vec<String>]) -> Vec<u8> {
             if cell.parse::<f64>().is_ok() {
                 data.push_str(&format!("<c r=\"{col}{}\"><v>{cell}</v></c>", r + 1));
             } else {
-                data.push_str(&format!("<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{}</t></is></c>", r + 1, xml_escape(cell)));
+                data.push_str(&format!(
+                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{}</t></is></c>",
+                    r + 1,
+                    xml_escape(cell)
+                ));
             }
         }
         data.push_str("</row>");
@@ -288,12 +362,18 @@ pub fn write_corpus(dir: &std::path::Path, pages: usize, seed: u64) -> std::io::
             }
             3 => {
                 let slides: Vec<(String, Vec<String>)> = (0..take * 3)
-                    .map(|i| (format!("Slide {i}: {}", NOUNS[rng.below(NOUNS.len())]), (0..5).map(|_| sentence(&mut rng)).collect()))
+                    .map(|i| {
+                        (
+                            format!("Slide {i}: {}", NOUNS[rng.below(NOUNS.len())]),
+                            (0..5).map(|_| sentence(&mut rng)).collect(),
+                        )
+                    })
                     .collect();
                 (format!("deck_{doc_no}.pptx"), pptx(&slides))
             }
             4 => {
-                let mut rows = vec![vec!["id".into(), "region".into(), "item".into(), "count".into(), "comment".into()]];
+                let mut rows =
+                    vec![vec!["id".into(), "region".into(), "item".into(), "count".into(), "comment".into()]];
                 for i in 0..take * 25 {
                     rows.push(vec![
                         format!("R{i}"),
@@ -322,7 +402,8 @@ pub fn write_corpus(dir: &std::path::Path, pages: usize, seed: u64) -> std::io::
                 (format!("wiki_{doc_no}.md"), md.into_bytes())
             }
             _ => {
-                let mut html = String::from("<html><head><title>Page</title></head><body><nav>Home | About</nav><main>");
+                let mut html =
+                    String::from("<html><head><title>Page</title></head><body><nav>Home | About</nav><main>");
                 for s in 0..take {
                     html.push_str(&format!("<h2>Part {s}</h2>"));
                     for _ in 0..4 {

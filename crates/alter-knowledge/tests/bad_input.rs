@@ -100,7 +100,8 @@ fn two_gigabyte_file_is_refused_without_reading_it() {
 
 #[test]
 fn pdf_that_is_really_html_is_read_as_html() {
-    let doc = parse_named(b"<!DOCTYPE html><html><body><p>Quarterly numbers are up.</p></body></html>", "report.pdf").unwrap();
+    let doc = parse_named(b"<!DOCTYPE html><html><body><p>Quarterly numbers are up.</p></body></html>", "report.pdf")
+        .unwrap();
     assert_eq!(doc.kind, DocKind::Html);
     assert_eq!(doc.blocks[0].text, "Quarterly numbers are up.");
     assert!(doc.notes.iter().any(|n| n.contains(".pdf") && n.contains("HTML")), "{:?}", doc.notes);
@@ -119,7 +120,8 @@ fn binary_garbage_is_refused() {
 
 #[test]
 fn invalid_utf8_is_read() {
-    let doc = parse_named(b"Budget review \xff\xfe\xfd moved to Friday.\n\nSecond \xc3 paragraph.", "notes.txt").unwrap();
+    let doc =
+        parse_named(b"Budget review \xff\xfe\xfd moved to Friday.\n\nSecond \xc3 paragraph.", "notes.txt").unwrap();
     assert_eq!(doc.blocks.len(), 2);
     assert!(doc.blocks[0].text.contains("moved to Friday"));
 }

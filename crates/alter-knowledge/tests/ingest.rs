@@ -46,7 +46,8 @@ async fn search_cites_file_and_place_in_both_languages() {
         assert!(top.location.starts_with(location), "{q}: {}", top.location);
         assert!(top.score > 0.0 && top.score <= 1.0 + 1e-6);
     }
-    let hits = search(&db, &index, &e, "How many vans does the Antwerp depot have?", &SearchOptions::default()).await.unwrap();
+    let hits =
+        search(&db, &index, &e, "How many vans does the Antwerp depot have?", &SearchOptions::default()).await.unwrap();
     assert!(hits[0].text.contains("Antwerp") && hits[0].bm25.is_some() && hits[0].cosine.is_some(), "{:#?}", hits[0]);
 }
 
@@ -108,8 +109,14 @@ async fn bad_files_get_errors_and_the_rest_is_ingested() {
     codes.sort();
     assert_eq!(
         codes,
-        [("empty.txt", "empty"), ("huge.pdf", "too_large"), ("scan.pdf", "no_text"), ("secret.pdf", "encrypted"), ("truncated.pdf", "corrupt")]
-            .map(|(a, b)| (a.to_string(), b.to_string()))
+        [
+            ("empty.txt", "empty"),
+            ("huge.pdf", "too_large"),
+            ("scan.pdf", "no_text"),
+            ("secret.pdf", "encrypted"),
+            ("truncated.pdf", "corrupt")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
     );
     let stored = alter_knowledge::store::documents(db.pool()).await.unwrap();
     let scan = stored.iter().find(|d| d.file_name == "scan.pdf").unwrap();
@@ -134,10 +141,12 @@ async fn child_process_ingest() {
 
 async fn dump(db: &TwinDb) -> Vec<String> {
     let mut out = Vec::new();
-    for r in sqlx::query("SELECT file_name, content_hash, kind, status, chunk_count, notes FROM kn_documents ORDER BY file_name")
-        .fetch_all(db.pool())
-        .await
-        .unwrap()
+    for r in sqlx::query(
+        "SELECT file_name, content_hash, kind, status, chunk_count, notes FROM kn_documents ORDER BY file_name",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
     {
         out.push(format!(
             "doc {} {} {:?} {} {} {}",
@@ -196,10 +205,8 @@ async fn killed_mid_ingest_resumes_identically() {
     let started = Instant::now();
     let mut done_before_kill = 0;
     while started.elapsed() < Duration::from_secs(120) {
-        done_before_kill = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM kn_documents")
-            .fetch_one(watcher.pool())
-            .await
-            .unwrap();
+        done_before_kill =
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM kn_documents").fetch_one(watcher.pool()).await.unwrap();
         if done_before_kill >= 2 {
             break;
         }

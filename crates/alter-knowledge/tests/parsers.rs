@@ -18,7 +18,10 @@ fn docx_from_libreoffice_has_headings_and_labelled_rows() {
     let blocks = texts(&doc);
     assert!(blocks.iter().any(|(r, t, _)| *r == Role::Heading(1) && t == "Team handbook"), "{blocks:#?}");
     assert!(blocks.iter().any(|(r, t, _)| *r == Role::Heading(2) && t == "Release process"), "{blocks:#?}");
-    assert!(blocks.iter().any(|(r, t, _)| *r == Role::Row && t == "Depot: D02; City: Antwerp; Vans: 35"), "{blocks:#?}");
+    assert!(
+        blocks.iter().any(|(r, t, _)| *r == Role::Row && t == "Depot: D02; City: Antwerp; Vans: 35"),
+        "{blocks:#?}"
+    );
     assert!(blocks.iter().any(|(_, t, _)| t.contains("需求评审每两周一次")), "{blocks:#?}");
 }
 
@@ -48,14 +51,22 @@ fn xlsx_from_libreoffice_rows_are_records() {
     assert_eq!(doc.kind, DocKind::Xlsx);
     let blocks = texts(&doc);
     assert!(
-        blocks.contains(&(Role::Row, "quarter: Q2; team: routing; budget_eur: 135000; owner: Maya".into(), Loc::Row { sheet: None, row: 3 })),
+        blocks.contains(&(
+            Role::Row,
+            "quarter: Q2; team: routing; budget_eur: 135000; owner: Maya".into(),
+            Loc::Row { sheet: None, row: 3 }
+        )),
         "{blocks:#?}"
     );
 }
 
 #[test]
 fn chinese_legacy_encodings() {
-    for (file, needle) in [("notes_gbk.txt", "需求评审每两周一次"), ("notes_utf16.txt", "需求评审每两周一次"), ("notes_big5.txt", "需求評審每兩週一次")] {
+    for (file, needle) in [
+        ("notes_gbk.txt", "需求评审每两周一次"),
+        ("notes_utf16.txt", "需求评审每两周一次"),
+        ("notes_big5.txt", "需求評審每兩週一次"),
+    ] {
         let doc = parse_file(&fixture(file), &ParseLimits::default()).unwrap();
         let all: String = doc.blocks.iter().map(|b| b.text.as_str()).collect();
         assert!(all.contains(needle), "{file}: {all}");

@@ -78,10 +78,8 @@ pub fn parse_questions(text: &str) -> Result<Vec<EvalQuestion>, PersonaError> {
 /// Reads a `QUESTIONS.jsonl` file.
 pub fn read_questions(path: &Path) -> Result<Vec<EvalQuestion>, PersonaError> {
     let bytes = std::fs::read(path)?;
-    let text = String::from_utf8(bytes).map_err(|_| PersonaError::BadQuestionLine {
-        line: 0,
-        message: "the file is not UTF-8 text".into(),
-    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| PersonaError::BadQuestionLine { line: 0, message: "the file is not UTF-8 text".into() })?;
     parse_questions(&text)
 }
 
@@ -266,8 +264,9 @@ mod tests {
 
     #[test]
     fn bad_lines_name_their_number() {
-        let err = parse_questions("\n{\"id\":\"a\",\"lang\":\"en\",\"question\":\"q\",\"answerable\":false}\nnot json\n")
-            .unwrap_err();
+        let err =
+            parse_questions("\n{\"id\":\"a\",\"lang\":\"en\",\"question\":\"q\",\"answerable\":false}\nnot json\n")
+                .unwrap_err();
         assert!(matches!(err, PersonaError::BadQuestionLine { line: 3, .. }), "{err}");
         assert!(parse_questions("{\"id\":\"\",\"lang\":\"en\",\"question\":\"q\",\"answerable\":false}").is_err());
         assert!(parse_questions("").unwrap().is_empty());
@@ -300,7 +299,8 @@ mod tests {
         assert!(json.get("hit_at_5").is_some() && json.get("by_language").is_some(), "{json}");
 
         // Declining everything: perfect decline rate, zero accuracy, visible false declines.
-        let lazy: Vec<EvalResult> = q.iter().map(|q| EvalResult { id: q.id.clone(), declined: true, ..Default::default() }).collect();
+        let lazy: Vec<EvalResult> =
+            q.iter().map(|q| EvalResult { id: q.id.clone(), declined: true, ..Default::default() }).collect();
         let r = score(&q, &lazy);
         assert_eq!(r.overall.answer_accuracy, Some(0.0));
         assert_eq!(r.overall.decline_rate, Some(1.0));

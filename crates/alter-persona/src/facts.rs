@@ -116,8 +116,7 @@ impl OwnerText {
 const ROLE_WORDS_EN: &str = "manager|engineer|designer|developer|analyst|lead|leader|director|supervisor|scientist|\
 consultant|specialist|officer|architect|administrator|accountant|coordinator|head|owner|researcher|teacher|\
 intern|executive|president|founder|editor|writer|nurse|doctor|lawyer|advisor|adviser|technician|operator|planner";
-const ROLE_WORDS_ZH: &str =
-    "经理|工程师|设计师|主管|总监|负责人|专员|分析师|架构师|顾问|主任|老师|研究员|总裁|律师|会计|助理|组长|运营|产品经理";
+const ROLE_WORDS_ZH: &str = "经理|工程师|设计师|主管|总监|负责人|专员|分析师|架构师|顾问|主任|老师|研究员|总裁|律师|会计|助理|组长|运营|产品经理";
 const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|\
 Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec";
 
@@ -179,9 +178,40 @@ fn rules() -> &'static [Rule] {
 /// Words that look like names but are not ("I'm Happy", "I am Product…").
 fn plausible_name(value: &str) -> bool {
     const NOT_NAMES: &[&str] = &[
-        "not", "sure", "happy", "sorry", "glad", "here", "back", "from", "the", "a", "an", "product", "going", "still",
-        "also", "just", "really", "very", "afraid", "new", "fine", "good", "ok", "okay", "responsible", "working",
-        "based", "interested", "in", "on", "at", "passionate", "looking", "trying",
+        "not",
+        "sure",
+        "happy",
+        "sorry",
+        "glad",
+        "here",
+        "back",
+        "from",
+        "the",
+        "a",
+        "an",
+        "product",
+        "going",
+        "still",
+        "also",
+        "just",
+        "really",
+        "very",
+        "afraid",
+        "new",
+        "fine",
+        "good",
+        "ok",
+        "okay",
+        "responsible",
+        "working",
+        "based",
+        "interested",
+        "in",
+        "on",
+        "at",
+        "passionate",
+        "looking",
+        "trying",
     ];
     let first = value.split([' ', '-']).next().unwrap_or("").to_lowercase();
     let role = Regex::new(&format!("(?i:{ROLE_WORDS_EN}|{ROLE_WORDS_ZH})")).map(|r| r.is_match(value)).unwrap_or(false);
@@ -226,7 +256,9 @@ fn heading_name(heading: &str) -> Option<String> {
 
 fn first_person(text: &str) -> bool {
     let lower = text.to_lowercase();
-    lower.split(|c: char| !c.is_alphanumeric() && c != '\'').any(|w| matches!(w, "i" | "i'm" | "my" | "me" | "i'd" | "i've"))
+    lower
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .any(|w| matches!(w, "i" | "i'm" | "my" | "me" | "i'd" | "i've"))
         || text.contains('我')
 }
 
@@ -245,7 +277,8 @@ pub fn extract_facts(texts: &[OwnerText]) -> Vec<SelfFact> {
     for t in texts {
         let owner_voice = first_person(&t.text);
         // Profile pages often put the name only in the title.
-        let title = t.heading.clone().or_else(|| t.text.lines().find(|l| l.trim_start().starts_with("# ")).map(str::to_owned));
+        let title =
+            t.heading.clone().or_else(|| t.text.lines().find(|l| l.trim_start().starts_with("# ")).map(str::to_owned));
         if let Some(name) = title.as_deref().and_then(heading_name).filter(|_| owner_voice) {
             add(SelfFact {
                 kind: FactKind::Name,
@@ -354,7 +387,9 @@ mod tests {
         let f = facts_in_sentence("I'm Wang Lei from compliance.");
         assert!(has(&f, FactKind::Name, "Wang Lei"), "{f:?}");
         assert!(has(&f, FactKind::Team, "compliance"), "{f:?}");
-        let f = facts_in_sentence("Product manager for route planning at Bluefin Logistics, Rotterdam office, since September 2021.");
+        let f = facts_in_sentence(
+            "Product manager for route planning at Bluefin Logistics, Rotterdam office, since September 2021.",
+        );
         assert!(has(&f, FactKind::Role, "Product manager for route planning"), "{f:?}");
         assert!(has(&f, FactKind::Employer, "Bluefin Logistics"), "{f:?}");
         assert!(has(&f, FactKind::Location, "Rotterdam"), "{f:?}");
@@ -363,7 +398,8 @@ mod tests {
         assert!(has(&f, FactKind::Team, "four engineers and one designer"), "{f:?}");
         let f = facts_in_sentence("I own the Dispatch Planner product.");
         assert!(has(&f, FactKind::Project, "Dispatch Planner product"), "{f:?}");
-        let f = facts_in_sentence("I am a senior data engineer at Acme Corp and I studied physics at Leiden University.");
+        let f =
+            facts_in_sentence("I am a senior data engineer at Acme Corp and I studied physics at Leiden University.");
         assert!(has(&f, FactKind::Role, "senior data engineer"), "{f:?}");
         assert!(has(&f, FactKind::Employer, "Acme Corp"), "{f:?}");
         assert!(f.iter().any(|(k, v, _)| *k == FactKind::Education && v.contains("Leiden")), "{f:?}");
@@ -387,8 +423,9 @@ mod tests {
 
     #[test]
     fn profile_document() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/docs/profile.md"))
-            .expect("the eval profile is readable");
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/docs/profile.md"))
+                .expect("the eval profile is readable");
         let facts = extract_facts(&[OwnerText::document("profile.md", "section Maya Okafor", &text)]);
         let get = |k: FactKind| facts.iter().filter(|f| f.kind == k).map(|f| f.value.as_str()).collect::<Vec<_>>();
         assert_eq!(get(FactKind::Name), vec!["Maya Okafor"]);
@@ -404,7 +441,8 @@ mod tests {
     #[test]
     fn llm_facts_are_verified() {
         let t = OwnerText::document("a.md", "p1", "I lead the payments team in Lisbon. I like climbing.");
-        let reply = "team: payments team\nlocation: Lisbon\nname: John Smith\nemployer: Google\ninterest: climbing\nnonsense";
+        let reply =
+            "team: payments team\nlocation: Lisbon\nname: John Smith\nemployer: Google\ninterest: climbing\nnonsense";
         let facts = parse_llm_facts(reply, &t);
         let values: Vec<&str> = facts.iter().map(|f| f.value.as_str()).collect();
         assert_eq!(values, vec!["payments team", "Lisbon", "climbing"]);

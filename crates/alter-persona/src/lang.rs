@@ -141,8 +141,8 @@ pub fn detect(text: &str) -> Lang {
 }
 
 const ENGLISH_WORDS: &[&str] = &[
-    "the", "a", "an", "is", "are", "was", "what", "when", "how", "who", "where", "why", "you", "your", "i", "my",
-    "of", "to", "in", "and", "do", "does", "did", "many", "much", "can",
+    "the", "a", "an", "is", "are", "was", "what", "when", "how", "who", "where", "why", "you", "your", "i", "my", "of",
+    "to", "in", "and", "do", "does", "did", "many", "much", "can",
 ];
 
 /// Picks the language to answer in: the detected one when the twin speaks it,

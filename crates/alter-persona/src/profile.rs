@@ -37,7 +37,13 @@ pub struct PersonaProfile {
 
 impl Default for PersonaProfile {
     fn default() -> Self {
-        Self { version: PROFILE_VERSION, facts: Vec::new(), style: StyleProfile::default(), exemplars: Vec::new(), texts: 0 }
+        Self {
+            version: PROFILE_VERSION,
+            facts: Vec::new(),
+            style: StyleProfile::default(),
+            exemplars: Vec::new(),
+            texts: 0,
+        }
     }
 }
 
@@ -79,7 +85,13 @@ impl Default for LearnOptions {
 pub fn learn_profile(texts: &[OwnerText], options: &LearnOptions) -> PersonaProfile {
     let style = style::learn_style(texts);
     let exemplars = choose_exemplars(texts, &style, options.max_exemplars);
-    PersonaProfile { version: PROFILE_VERSION, facts: facts::extract_facts(texts), style, exemplars, texts: texts.len() }
+    PersonaProfile {
+        version: PROFILE_VERSION,
+        facts: facts::extract_facts(texts),
+        style,
+        exemplars,
+        texts: texts.len(),
+    }
 }
 
 /// Picks sentences that sound like the owner: first person, a signature
@@ -147,11 +159,16 @@ mod tests {
     use super::*;
 
     fn eval_texts() -> Vec<OwnerText> {
-        let profile = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/docs/profile.md"))
-            .expect("eval profile readable");
+        let profile =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/docs/profile.md"))
+                .expect("eval profile readable");
         vec![
             OwnerText::document("profile.md", "section Maya Okafor", &profile),
-            OwnerText::document("工作约定.docx", "section 产品组工作约定", "需求评审每两周一次，在周二上午10点。线上故障需要在30分钟内响应。"),
+            OwnerText::document(
+                "工作约定.docx",
+                "section 产品组工作约定",
+                "需求评审每两周一次，在周二上午10点。线上故障需要在30分钟内响应。",
+            ),
         ]
     }
 

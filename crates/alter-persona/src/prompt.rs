@@ -37,7 +37,9 @@ pub struct EffectivePersona {
 pub fn effective_persona(profile: &PersonaProfile, params: &TwinParams) -> EffectivePersona {
     let learned_name = profile.fact(FactKind::Name).unwrap_or_default();
     let learned_role = profile.fact(FactKind::Role).unwrap_or_default();
-    let pick = |explicit: &str, learned: &str| if explicit.trim().is_empty() { learned.to_owned() } else { explicit.trim().to_owned() };
+    let pick = |explicit: &str, learned: &str| {
+        if explicit.trim().is_empty() { learned.to_owned() } else { explicit.trim().to_owned() }
+    };
     let default_tone = Tone::default();
     let casual = if (params.tone.casual - default_tone.casual).abs() > f32::EPSILON || profile.style.sentences == 0 {
         params.tone.casual
@@ -92,7 +94,11 @@ pub fn persona_prompt(profile: &PersonaProfile, params: &TwinParams, lang: Lang)
     let phrases: Vec<&str> = profile.style.signature_phrases.iter().take(3).map(String::as_str).collect();
     if !phrases.is_empty() {
         let quoted = phrases.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
-        out.push_str(&if zh { format!("你常用的说法：{quoted}（自然时才用）。\n") } else { format!("Phrases you use: {quoted} (only when natural).\n") });
+        out.push_str(&if zh {
+            format!("你常用的说法：{quoted}（自然时才用）。\n")
+        } else {
+            format!("Phrases you use: {quoted} (only when natural).\n")
+        });
     }
     let examples: Vec<&str> = profile
         .exemplars
@@ -103,17 +109,29 @@ pub fn persona_prompt(profile: &PersonaProfile, params: &TwinParams, lang: Lang)
         .map(|e| e.text.as_str())
         .collect();
     if !examples.is_empty() {
-        out.push_str(if zh { "你自己写过的句子（示范语气，不是资料）：\n" } else { "Sentences you wrote (for tone only, not sources):\n" });
+        out.push_str(if zh {
+            "你自己写过的句子（示范语气，不是资料）：\n"
+        } else {
+            "Sentences you wrote (for tone only, not sources):\n"
+        });
         for e in examples {
             out.push_str(&format!("> {e}\n"));
         }
     }
     if !p.decline_topics.is_empty() {
         let topics = p.decline_topics.join(", ");
-        out.push_str(&if zh { format!("礼貌地拒绝谈论：{topics}。\n") } else { format!("Politely decline to discuss: {topics}.\n") });
+        out.push_str(&if zh {
+            format!("礼貌地拒绝谈论：{topics}。\n")
+        } else {
+            format!("Politely decline to discuss: {topics}.\n")
+        });
     }
     if !p.greeting.is_empty() {
-        out.push_str(&if zh { format!("你的问候语：{}\n", p.greeting) } else { format!("Your greeting: {}\n", p.greeting) });
+        out.push_str(&if zh {
+            format!("你的问候语：{}\n", p.greeting)
+        } else {
+            format!("Your greeting: {}\n", p.greeting)
+        });
     }
     out
 }

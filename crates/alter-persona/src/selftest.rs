@@ -53,12 +53,18 @@ fn quantity_re() -> &'static Regex {
 
 fn zh_number_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(个|分钟|小时|天|周|月|年|点|次|人|%|倍)").expect("static regex compiles"))
+    RE.get_or_init(|| {
+        Regex::new(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千万]+)(个|分钟|小时|天|周|月|年|点|次|人|%|倍)")
+            .expect("static regex compiles")
+    })
 }
 
 fn pair_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"([A-Za-z\p{Han}][\w \p{Han}]{0,30}?)\s*[:：=]\s*([^;|,，；\n]{1,60})").expect("static regex compiles"))
+    RE.get_or_init(|| {
+        Regex::new(r"([A-Za-z\p{Han}][\w \p{Han}]{0,30}?)\s*[:：=]\s*([^;|,，；\n]{1,60})")
+            .expect("static regex compiles")
+    })
 }
 
 /// Key/value rows found in a text: "depot: D02, city: Antwerp, vans: 35"
@@ -117,7 +123,11 @@ fn sentence_question(sentence: &str) -> Option<(String, String, Lang)> {
         Lang::Zh => {
             let m = zh_number_re().captures(sentence)?;
             let (num, unit) = (m.get(1)?, m.get(2)?);
-            let ask = if unit.as_str() == "点" || num.as_str().chars().all(|c| !c.is_ascii_digit()) { "几" } else { "多少" };
+            let ask = if unit.as_str() == "点" || num.as_str().chars().all(|c| !c.is_ascii_digit()) {
+                "几"
+            } else {
+                "多少"
+            };
             let mut q = String::new();
             q.push_str(&sentence[..num.start()]);
             q.push_str(ask);
@@ -277,7 +287,11 @@ mod tests {
                 "page 1",
                 "Dispatch Planner 3.0 shipped on 4 March 2025 to 14 depots. Average route planning time fell from 22 minutes to 6 minutes per depot per morning.",
             ),
-            OwnerText::document("工作约定.docx", "section 产品组工作约定", "需求评审每两周一次，在周二上午10点。\n线上故障需要在30分钟内响应。\n发布窗口：周四晚上8点以后。"),
+            OwnerText::document(
+                "工作约定.docx",
+                "section 产品组工作约定",
+                "需求评审每两周一次，在周二上午10点。\n线上故障需要在30分钟内响应。\n发布窗口：周四晚上8点以后。",
+            ),
         ]
     }
 
@@ -294,7 +308,10 @@ mod tests {
             assert!(text.contains(&q.expect_any[0]), "{q:?}");
         }
         assert!(qs.iter().any(|q| q.question == "What is the vans for Antwerp?" && q.expect_any == ["35"]), "{qs:#?}");
-        assert!(qs.iter().any(|q| q.lang == "zh" && q.question.contains("多少分钟") && q.expect_any == ["30"]), "{qs:#?}");
+        assert!(
+            qs.iter().any(|q| q.lang == "zh" && q.question.contains("多少分钟") && q.expect_any == ["30"]),
+            "{qs:#?}"
+        );
         assert!(qs.iter().any(|q| q.expect_any == ["4 March 2025"]), "{qs:#?}");
         let files: std::collections::BTreeSet<&str> = ans.iter().filter_map(|q| q.source.as_deref()).collect();
         assert!(files.len() >= 3, "questions should cover several documents: {files:?}");

@@ -49,21 +49,65 @@ impl StyleProfile {
 }
 
 const FORMAL: &[&str] = &[
-    "therefore", "however", "furthermore", "moreover", "regarding", "accordingly", "hereby", "kindly", "shall",
-    "please note", "in addition", "consequently", "sincerely", "respectfully", "您", "敬请", "此致", "特此", "烦请",
-    "贵司", "恳请", "予以", "鉴于",
+    "therefore",
+    "however",
+    "furthermore",
+    "moreover",
+    "regarding",
+    "accordingly",
+    "hereby",
+    "kindly",
+    "shall",
+    "please note",
+    "in addition",
+    "consequently",
+    "sincerely",
+    "respectfully",
+    "您",
+    "敬请",
+    "此致",
+    "特此",
+    "烦请",
+    "贵司",
+    "恳请",
+    "予以",
+    "鉴于",
 ];
 const CASUAL: &[&str] = &[
     "gonna", "wanna", "yeah", "hey", "lol", "cool", "awesome", "stuff", "kinda", "okay", "ok", "btw", "a lot", "啦",
     "呀", "哈", "嘛", "呗", "哦", "嗯", "挺",
 ];
 const OPENINGS: &[&str] = &[
-    "hi all", "hi everyone", "hi team", "hello everyone", "hello", "hi", "hey", "dear", "good morning",
-    "good afternoon", "大家好", "各位好", "各位", "您好", "你好",
+    "hi all",
+    "hi everyone",
+    "hi team",
+    "hello everyone",
+    "hello",
+    "hi",
+    "hey",
+    "dear",
+    "good morning",
+    "good afternoon",
+    "大家好",
+    "各位好",
+    "各位",
+    "您好",
+    "你好",
 ];
 const CLOSINGS: &[&str] = &[
-    "thanks", "thank you", "best", "best regards", "regards", "cheers", "kind regards", "talk soon", "谢谢", "辛苦了",
-    "祝好", "感谢", "多谢",
+    "thanks",
+    "thank you",
+    "best",
+    "best regards",
+    "regards",
+    "cheers",
+    "kind regards",
+    "talk soon",
+    "谢谢",
+    "辛苦了",
+    "祝好",
+    "感谢",
+    "多谢",
 ];
 
 /// Counts `needle` as a whole word in Latin text, as a substring in Chinese.
@@ -91,7 +135,10 @@ pub fn formality(sentences: &[String]) -> f32 {
         let lower = s.to_lowercase();
         formal += FORMAL.iter().map(|m| count_marker(&lower, m)).sum::<usize>();
         casual += CASUAL.iter().map(|m| count_marker(&lower, m)).sum::<usize>();
-        casual += ["'m ", "'re ", "'d ", "n't ", "'ll ", "'ve ", "'s "].iter().map(|m| lower.matches(m).count()).sum::<usize>();
+        casual += ["'m ", "'re ", "'d ", "n't ", "'ll ", "'ve ", "'s "]
+            .iter()
+            .map(|m| lower.matches(m).count())
+            .sum::<usize>();
         casual += s.matches('!').count() + s.matches('！').count();
     }
     let n = sentences.len() as f32;
@@ -275,10 +322,14 @@ mod tests {
 
     #[test]
     fn learns_from_eval_docs() {
-        let profile = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/docs/profile.md"))
-            .expect("eval profile readable");
+        let profile =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/docs/profile.md"))
+                .expect("eval profile readable");
         let zh = "产品组工作约定\n需求评审每两周一次，在周二上午10点。\n线上故障需要在30分钟内响应。\n发布窗口：周四晚上8点以后。";
-        let style = learn_style(&[OwnerText::document("profile.md", "", &profile), OwnerText::document("工作约定.docx", "", zh)]);
+        let style = learn_style(&[
+            OwnerText::document("profile.md", "", &profile),
+            OwnerText::document("工作约定.docx", "", zh),
+        ]);
         assert!(style.signature_phrases.contains(&"show me the floor".to_string()), "{style:?}");
         assert!(style.mean_words_en > 5.0 && style.mean_words_en < 30.0, "{style:?}");
         assert!(style.mean_chars_zh > 5.0, "{style:?}");

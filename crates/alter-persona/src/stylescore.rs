@@ -226,7 +226,13 @@ pub fn auc(positives: &[f32], negatives: &[f32]) -> f32 {
     let mut wins = 0.0f64;
     for p in positives {
         for n in negatives {
-            wins += if p > n { 1.0 } else if p == n { 0.5 } else { 0.0 };
+            wins += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
         }
     }
     (wins / (positives.len() * negatives.len()) as f64) as f32
@@ -249,7 +255,9 @@ mod tests {
     #[test]
     fn bytes_round_trip_and_reject_garbage() {
         let owner: Vec<String> =
-            ["I like maps.", "I ride to work.", "I say show me the floor.", "My team ships on Thursday."].map(String::from).to_vec();
+            ["I like maps.", "I ride to work.", "I say show me the floor.", "My team ships on Thursday."]
+                .map(String::from)
+                .to_vec();
         let m = StyleModel::train(&owner, &TrainOptions::default()).expect("trains");
         let back = StyleModel::from_bytes(&m.to_bytes()).expect("reads back");
         assert_eq!(back, m);

@@ -58,8 +58,14 @@ fn is_closing(c: char) -> bool {
 }
 
 fn is_abbreviation(before: &[char]) -> bool {
-    let word: String =
-        before.iter().rev().take_while(|c| c.is_alphanumeric() || **c == '.').collect::<Vec<_>>().into_iter().rev().collect();
+    let word: String = before
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || **c == '.')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let w = word.to_lowercase();
     !w.is_empty() && (ABBREVIATIONS.contains(&w.as_str()) || (w.len() == 1 && w.chars().all(|c| c.is_alphabetic())))
 }

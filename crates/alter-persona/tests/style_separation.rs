@@ -22,7 +22,8 @@ fn docx_text(path: &str) -> String {
     let file = std::fs::File::open(path).expect("eval docx opens");
     let mut zip = zip::ZipArchive::new(file).expect("docx is a zip");
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").expect("document.xml"), &mut xml).expect("utf-8");
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").expect("document.xml"), &mut xml)
+        .expect("utf-8");
     let xml = xml.replace("</w:p>", "\n");
     let mut out = String::new();
     let mut in_tag = false;
@@ -60,7 +61,11 @@ fn separates_the_eval_owner_leave_one_out() {
         .map(|s| m.sentence_score(s))
         .collect();
     let a = auc(&held_owner, &others);
-    println!("style AUC, eval owner (leave-one-out, {} owner vs {} other sentences): {a:.3}", held_owner.len(), others.len());
+    println!(
+        "style AUC, eval owner (leave-one-out, {} owner vs {} other sentences): {a:.3}",
+        held_owner.len(),
+        others.len()
+    );
     assert!(a >= 0.75, "AUC {a:.3}");
 }
 

@@ -94,7 +94,8 @@ impl DocWalker<'_> {
                     }
                 }
                 "outlineLvl" => {
-                    if let (Some(p), Some(lvl)) = (self.paras.last_mut(), attr(el, "val").and_then(|v| v.parse::<u8>().ok()))
+                    if let (Some(p), Some(lvl)) =
+                        (self.paras.last_mut(), attr(el, "val").and_then(|v| v.parse::<u8>().ok()))
                         && lvl < 9
                     {
                         p.level = Some(lvl + 1);

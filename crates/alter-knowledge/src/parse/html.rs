@@ -17,8 +17,35 @@ const SKIP: &[&str] =
 const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp"];
 /// Elements that end the current paragraph.
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "section", "article", "main", "header", "pre", "blockquote",
-    "dt", "dd", "dl", "hr", "figure", "figcaption", "address", "body", "caption", "h1", "h2", "h3", "h4", "h5", "h6",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "main",
+    "header",
+    "pre",
+    "blockquote",
+    "dt",
+    "dd",
+    "dl",
+    "hr",
+    "figure",
+    "figcaption",
+    "address",
+    "body",
+    "caption",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
 ];
 
 pub(crate) fn parse(html: &str, sink: &mut Sink) {
@@ -306,7 +333,16 @@ mod tests {
 
     #[test]
     fn broken_markup_does_not_fail() {
-        for html in ["<", "<<<>>>", "<p", "<p>unclosed", "&#xFFFFFFFF; &bogus; &", "&ab需求评审", "<script>never closed", "</p></p>"] {
+        for html in [
+            "<",
+            "<<<>>>",
+            "<p",
+            "<p>unclosed",
+            "&#xFFFFFFFF; &bogus; &",
+            "&ab需求评审",
+            "<script>never closed",
+            "</p></p>",
+        ] {
             let _ = blocks(html);
         }
         assert_eq!(blocks("a < b and c > d"), vec![(Role::Para, "a < b and c > d".to_string())]);

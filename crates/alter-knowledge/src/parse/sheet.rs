@@ -25,11 +25,8 @@ pub(crate) fn sniff_delimiter(text: &str) -> u8 {
 }
 
 pub(crate) fn parse_csv(text: &str, delimiter: u8, sink: &mut Sink) -> Result<(), ParseError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut record = csv::StringRecord::new();
     let mut row = 0u64;

@@ -11,8 +11,13 @@ use crate::error::ParseError;
 
 pub(crate) enum Ev<'a, 'e> {
     /// An element opens (an empty `<a/>` is followed at once by its `End`).
-    Start { name: &'a str, el: &'e BytesStart<'a> },
-    End { name: &'a str },
+    Start {
+        name: &'a str,
+        el: &'e BytesStart<'a>,
+    },
+    End {
+        name: &'a str,
+    },
     Text(&'a str),
 }
 
