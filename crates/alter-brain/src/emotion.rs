@@ -279,7 +279,7 @@ fn text_scores(text: &str) -> [f32; 6] {
     let mut cues: Vec<&Cue> = EN_CUES.iter().chain(ZH_CUES.iter()).collect();
     cues.sort_by_key(|c| std::cmp::Reverse(c.0.len()));
     for &(cue, emotion, weight) in cues {
-        let han = cue.chars().any(|c| !c.is_ascii());
+        let han = !cue.is_ascii();
         for (start, _) in lower.match_indices(cue) {
             let end = start + cue.len();
             let alnum_edges = cue.chars().next().is_some_and(char::is_alphanumeric)

@@ -233,11 +233,14 @@ impl Memory {
 
 /// Ranks facts for a query. `similarity`, when given, scores a fact's
 /// sentence against the query (e.g. embedding cosine) instead of word overlap.
+/// Scores how close two texts are in meaning (e.g. embedding cosine).
+pub type Similarity<'a> = &'a dyn Fn(&str, &str) -> f32;
+
 pub fn rank_facts(
     facts: Vec<UserFact>,
     query: &str,
     limit: usize,
-    similarity: Option<&dyn Fn(&str, &str) -> f32>,
+    similarity: Option<Similarity<'_>>,
 ) -> Vec<UserFact> {
     let q = content_words(query);
     let q_bigrams = han_bigrams(query);

@@ -86,8 +86,7 @@ impl SentenceSplitter {
             // Absorb closing quotes and citation markers after the terminator.
             let mut j = i + c.len_utf8();
             let rest = &b[j..];
-            let absorbed = absorb_markers(rest);
-            let Some(absorbed) = absorbed else { return None }; // marker still arriving
+            let absorbed = absorb_markers(rest)?; // None: a marker is still arriving
             j += absorbed;
             let after = b[j..].chars().next();
             if half {

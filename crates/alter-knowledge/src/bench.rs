@@ -137,14 +137,15 @@ pub async fn latency(embedder: &Embedder, sizes: &[usize], work: &Path) -> Resul
         let mut rng = Rng::new(n as u64);
         fill_synthetic(&db, n, dim, &mut rng).await?;
         let index = KnowledgeIndex::load(&db).await?;
-        let queries: Vec<(String, Vec<f32>)> = (0..60)
+        type Query = (String, Vec<f32>);
+        let queries: Vec<Query> = (0..60)
             .map(|_| {
                 let words = synth::sentence(&mut rng);
                 let words: Vec<&str> = words.split_whitespace().take(4).collect();
                 (words.join(" "), unit_vector(&mut rng, dim))
             })
             .collect();
-        let time = |f: &mut dyn FnMut(&(String, Vec<f32>))| {
+        let time = |f: &mut dyn FnMut(&Query)| {
             let mut samples = Vec::new();
             for q in &queries {
                 let t = Instant::now();

