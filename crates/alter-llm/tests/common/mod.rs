@@ -10,7 +10,12 @@ use alter_llm::{Llm, LoadOptions};
 /// each with the other names it may have.
 pub const QWEN: &[&str] =
     &["llm/qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf", "qwen.gguf"];
-pub const SMOL: &[&str] = &["llm/smollm2-135m-instruct-q4_1.gguf", "llm/SmolLM2-135M-Instruct.Q4_1.gguf", "SmolLM2-135M-Instruct.Q4_1.gguf", "smol.gguf"];
+pub const SMOL: &[&str] = &[
+    "llm/smollm2-135m-instruct-q4_1.gguf",
+    "llm/SmolLM2-135M-Instruct.Q4_1.gguf",
+    "SmolLM2-135M-Instruct.Q4_1.gguf",
+    "smol.gguf",
+];
 
 /// Path of a model, `None` when tests should skip (ALTER_SKIP_MODEL_TESTS=1);
 /// panics with the fix when the model is absent.
