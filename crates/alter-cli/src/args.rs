@@ -32,6 +32,72 @@ pub enum Command {
     Transcribe(TranscribeArgs),
     /// Speech synthesis alone: speaks text into a WAV file (in the twin's tuned voice with --twin).
     Say(SayArgs),
+    /// Builds (or rebuilds incrementally) a twin from a folder with docs/, voice/ and an optional twin.toml.
+    Build(BuildArgs),
+    /// Asks a twin a question; prints its answer with citations.
+    Ask(AskArgs),
+    /// The voice loop on files: a spoken question in, the spoken answer out.
+    Talk(TalkArgs),
+    /// Scores a twin on a question set (hit@k, accuracy, citations, declines, latency).
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Folder laid out as docs/, voice/ and an optional twin.toml.
+    pub dir: std::path::PathBuf,
+    /// Display name (overrides twin.toml; defaults to the folder's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Build into this twin id (created when missing); otherwise derived from the name.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Redo every stage instead of only what changed.
+    #[arg(long)]
+    pub full: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The twin's id.
+    #[arg(long)]
+    pub twin: String,
+    /// The question, in English or Chinese.
+    pub question: String,
+    /// Conversation session, so follow-up questions see earlier turns.
+    #[arg(long)]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TalkArgs {
+    /// The twin's id.
+    #[arg(long)]
+    pub twin: String,
+    /// The spoken question (WAV, MP3, FLAC, OGG/Vorbis, M4A/AAC).
+    #[arg(long = "in")]
+    pub input: std::path::PathBuf,
+    /// Where to write the spoken reply (WAV).
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+    /// Language of the question: en, zh or auto (detected).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Conversation session, so follow-up questions see earlier turns.
+    #[arg(long)]
+    pub session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The twin's id.
+    #[arg(long)]
+    pub twin: String,
+    /// Questions, one JSON object a line (id, lang, question, expect_any, source, answerable).
+    pub questions: std::path::PathBuf,
+    /// Folder of spoken questions named <id>.wav, scored again through recognition.
+    #[arg(long)]
+    pub audio: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,19 @@ pub enum EngineError {
     /// Speech synthesis failed (model missing, text the voice cannot speak, ...).
     #[error(transparent)]
     Tts(#[from] alter_tts::TtsError),
+    #[error(transparent)]
+    Models(#[from] alter_models::ModelError),
+    #[error(transparent)]
+    Llm(#[from] alter_llm::LlmError),
+    #[error(transparent)]
+    Brain(#[from] alter_brain::BrainError),
+    #[error(transparent)]
+    Persona(#[from] alter_persona::PersonaError),
+    #[error(transparent)]
+    Audio(#[from] alter_audio::AudioError),
+    /// The build was cancelled; finished stages are kept and the next build resumes after them.
+    #[error("the build was cancelled; building again resumes where it stopped")]
+    Cancelled,
     #[error("could not {action} {path}")]
     Io {
         action: &'static str,
@@ -42,6 +55,12 @@ impl HasErrorCode for EngineError {
             EngineError::Io { .. } => ErrorCode::Io,
             EngineError::Asr(e) => e.code(),
             EngineError::Tts(e) => e.code(),
+            EngineError::Models(e) => e.code(),
+            EngineError::Llm(e) => e.code(),
+            EngineError::Brain(e) => e.code(),
+            EngineError::Persona(e) => e.code(),
+            EngineError::Audio(e) => e.code(),
+            EngineError::Cancelled => ErrorCode::Cancelled,
         }
     }
 }

@@ -41,7 +41,7 @@ impl Engine {
     }
 
     /// Opens an existing twin's database.
-    async fn twin_db(&self, twin: &TwinId) -> Result<TwinDb, EngineError> {
+    pub(crate) async fn twin_db(&self, twin: &TwinId) -> Result<TwinDb, EngineError> {
         self.app_db.twin(twin).await?;
         Ok(TwinDb::open(&self.config.twin_db(twin)).await?)
     }

@@ -8,20 +8,33 @@
 //! Architecture invariant: the engine knows nothing of Tauri, terminals or
 //! JSON output; shells translate its results and [`EngineError`]s.
 
+mod brain;
 pub mod build;
 mod error;
+mod eval;
 mod knowledge;
+mod talk;
 mod twins;
 mod voice_in;
 mod voice_out;
 
+use std::sync::Arc;
+
 use alter_core::Config;
 use alter_store::AppDb;
 
+pub use brain::{AskReport, AskRequest, Retrieval};
+pub use build::{BuildReport, BuildRequest};
 pub use error::EngineError;
+pub use eval::{EvalOptions, EvalRun};
+pub use talk::{TalkReport, TalkRequest};
 pub use voice_in::{TranscribeReport, TranscribeTimings};
 pub use voice_out::{SayReport, SayTimings};
 
+/// The answer types shells print.
+pub use alter_brain as brain_types;
+/// The scoring types of `eval` and the report card.
+pub use alter_persona as persona;
 /// The speech-synthesis types shells need to fill in options.
 pub use alter_tts as tts;
 
@@ -30,13 +43,15 @@ pub use alter_tts as tts;
 pub struct Engine {
     config: Config,
     app_db: AppDb,
+    /// Each twin's answerer, rebuilt when its persona or parameters change.
+    answerers: Arc<brain::AnswererCache>,
 }
 
 impl Engine {
     /// Opens the app database (creating and migrating it if needed).
     pub async fn open(config: Config) -> Result<Self, EngineError> {
         let app_db = AppDb::open(&config.app_db()).await?;
-        Ok(Self { config, app_db })
+        Ok(Self { config, app_db, answerers: Arc::default() })
     }
 
     pub fn config(&self) -> &Config {

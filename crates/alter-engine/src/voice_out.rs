@@ -3,15 +3,15 @@
 //!
 //! The Piper voice is loaded once per process (on a blocking thread) and kept;
 //! synthesis runs in `spawn_blocking` so it never blocks an async task. With
-//! a twin, the voice is tuned toward the owner's voice samples found in the
-//! twin's folder (median pitch); a twin without samples speaks untuned.
+//! a twin, the voice is tuned as its build decided (pitch, pace, speaker);
+//! a twin built without usable voice samples speaks untuned.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use alter_core::TwinId;
-use alter_tts::{LoadOptions, SpeakOptions, Speech, Synthesizer, TimedPhoneme, TimedViseme, VoiceTarget};
+use alter_tts::{LoadOptions, SpeakOptions, Speech, Synthesizer, TimedPhoneme, TimedViseme};
 use serde::Serialize;
 
 use crate::{Engine, EngineError};
@@ -62,6 +62,13 @@ impl Engine {
         Ok(task.await.map_err(|e| alter_tts::TtsError::Inference(format!("the speech thread failed: {e}")))??)
     }
 
+    /// The twin's tuned voice from its last build, if it has one.
+    pub async fn twin_voice(&self, twin: &TwinId) -> Result<Option<SpeakOptions>, EngineError> {
+        let db = self.twin_db(twin).await?;
+        let json = db.meta(crate::build::TUNING_META_KEY).await?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
     /// Speaks `text` into a WAV file at `out`.
     pub async fn say(
         &self,
@@ -73,24 +80,17 @@ impl Engine {
         let started = Instant::now();
         let synth = self.synthesizer().await?;
         let load = started.elapsed();
-        let samples = match twin {
-            Some(id) => {
-                self.twin(id).await?;
-                wav_files(&self.config().twin_dir(id), 3)
-            }
-            None => Vec::new(),
+        let tuning = match twin {
+            Some(id) => self.twin_voice(id).await?,
+            None => None,
         };
         let text = text.to_owned();
         let out = out.to_path_buf();
         let task = tokio::task::spawn_blocking(move || {
-            let mut options = options;
-            let mut tuned = false;
-            if let Some(pitch) = owner_pitch(&samples) {
-                let tuning =
-                    synth.tune_toward(&VoiceTarget { median_pitch_hz: Some(pitch), ..Default::default() }, &[]);
-                options.pitch_semitones += tuning.options.pitch_semitones;
-                tuned = true;
-            }
+            let (options, tuned) = match tuning {
+                Some(tuned) => (with_tuning(options, &tuned), true),
+                None => (options, false),
+            };
             let speech = synth.synthesize(&text, &options)?;
             speech.write_wav(&out)?;
             Ok::<_, alter_tts::TtsError>((speech, options.pitch_semitones, tuned, synth.voice().name.clone(), out))
@@ -117,42 +117,15 @@ impl Engine {
     }
 }
 
-/// WAV files under `dir`, a few folders deep.
-fn wav_files(dir: &Path, depth: u32) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() && depth > 0 {
-            out.extend(wav_files(&path, depth - 1));
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wav")) {
-            out.push(path);
-        }
+/// The caller's options on top of the twin's tuned voice: explicit pace
+/// and speaker win, pitch shifts add up.
+pub(crate) fn with_tuning(options: SpeakOptions, tuned: &SpeakOptions) -> SpeakOptions {
+    SpeakOptions {
+        length_scale: options.length_scale.or(tuned.length_scale),
+        noise_scale: options.noise_scale.or(tuned.noise_scale),
+        noise_w: options.noise_w.or(tuned.noise_w),
+        speaker: options.speaker.or_else(|| tuned.speaker.clone()),
+        pitch_semitones: options.pitch_semitones + tuned.pitch_semitones,
+        ..options
     }
-    out.sort();
-    out
-}
-
-/// Median pitch over the owner's samples (mono-mixed, at most two minutes read each).
-fn owner_pitch(files: &[PathBuf]) -> Option<f32> {
-    let mut pitches = Vec::new();
-    for file in files {
-        let Ok(reader) = hound::WavReader::open(file) else { continue };
-        let spec = reader.spec();
-        let channels = usize::from(spec.channels.max(1));
-        let limit = spec.sample_rate as usize * 120 * channels;
-        let raw: Vec<f32> = match spec.sample_format {
-            hound::SampleFormat::Int => {
-                let scale = 1.0 / (1u64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
-                reader.into_samples::<i32>().take(limit).filter_map(Result::ok).map(|s| s as f32 * scale).collect()
-            }
-            hound::SampleFormat::Float => reader.into_samples::<f32>().take(limit).filter_map(Result::ok).collect(),
-        };
-        let mono: Vec<f32> = raw.chunks(channels).map(|c| c.iter().sum::<f32>() / c.len() as f32).collect();
-        if let Some(p) = alter_tts::dsp::median_pitch(&mono, spec.sample_rate) {
-            pitches.push(p);
-        }
-    }
-    pitches.sort_by(f32::total_cmp);
-    pitches.get(pitches.len() / 2).copied()
 }

@@ -276,6 +276,27 @@ pub async fn chunks_by_ids(pool: &SqlitePool, ids: &[i64]) -> Result<HashMap<i64
     Ok(out)
 }
 
+/// Every chunk of every ready document, in document and reading order.
+pub async fn all_chunks(pool: &SqlitePool) -> Result<Vec<ChunkRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT c.id, d.file_name, c.location, c.heading, c.text FROM kn_chunks c \
+         JOIN kn_documents d ON d.id = c.document_id ORDER BY d.file_name, c.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ChunkRow {
+                id: r.try_get(0)?,
+                file_name: r.try_get(1)?,
+                location: r.try_get(2)?,
+                heading: r.try_get(3)?,
+                text: r.try_get(4)?,
+            })
+        })
+        .collect()
+}
+
 pub fn vector_to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }

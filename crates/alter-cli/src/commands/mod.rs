@@ -1,9 +1,13 @@
 //! One file per subcommand; this module opens the engine and dispatches.
 
+mod ask;
+mod build;
+mod eval;
 mod ingest;
 mod models;
 mod say;
 mod search;
+mod talk;
 mod transcribe;
 mod twins;
 
@@ -20,6 +24,10 @@ pub async fn run(cli: Cli) -> Result<(), ErrorReport> {
         Command::Models(args) => models::run(args, &cli.global).await,
         Command::Transcribe(args) => transcribe::run(&open_engine().await?, args, &cli.global).await,
         Command::Say(args) => say::run(&open_engine().await?, args, &cli.global).await,
+        Command::Build(args) => build::run(&open_engine().await?, args, &cli.global).await,
+        Command::Ask(args) => ask::run(&open_engine().await?, args, &cli.global).await,
+        Command::Talk(args) => talk::run(&open_engine().await?, args, &cli.global).await,
+        Command::Eval(args) => eval::run(&open_engine().await?, args, &cli.global).await,
     }
 }
 

@@ -1,0 +1,33 @@
+//! The self-test stage: questions generated from the twin's own documents
+//! (and a few they cannot answer), answered by the twin, graded with the
+//! same rules as `alter eval`, into the report card.
+
+use alter_knowledge::store::ChunkRow;
+use alter_persona::eval::score;
+use alter_persona::selftest::{GenerateOptions, ReportCard, generate_questions};
+
+use super::persona::owner_texts;
+use super::{BuildRequest, StageContext};
+use crate::EngineError;
+
+pub async fn run(
+    cx: &StageContext<'_>,
+    chunks: &[ChunkRow],
+    voice_similarity: Option<f32>,
+    request: &BuildRequest,
+) -> Result<ReportCard, EngineError> {
+    let (max_answerable, max_unanswerable) = request.selftest_questions;
+    let texts = owner_texts(chunks, &Default::default());
+    let questions = generate_questions(&texts, &GenerateOptions { max_answerable, max_unanswerable });
+    let total = questions.len() as u64;
+    let mut results = Vec::with_capacity(questions.len());
+    for (i, q) in questions.iter().enumerate() {
+        cx.check()?;
+        cx.report("selftest", i as u64, total, q.question.clone());
+        results.push(cx.engine.eval_one(cx.twin, &q.id, &q.question).await?);
+    }
+    cx.report("selftest", total, total, "report card");
+    let card = ReportCard::new(questions.clone(), score(&questions, &results), voice_similarity);
+    alter_persona::store::save_report(cx.db.pool(), &card).await?;
+    Ok(card)
+}

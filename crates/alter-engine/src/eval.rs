@@ -1,0 +1,172 @@
+//! Scoring a twin on a question set (`alter eval`), typed and spoken.
+//!
+//! Each question is retrieved and answered exactly as `ask` does; the
+//! figures come from `alter_persona::eval`, the same functions the build's
+//! report card uses. With an audio folder, every question with a
+//! `<id>.wav` is transcribed first and scored again from the transcript,
+//! with the recognition error rate per language (words for English,
+//! characters for Chinese).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use alter_asr::Language;
+use alter_core::{CancelToken, Progress, ProgressSink, TwinId};
+use alter_persona::eval::{EvalQuestion, EvalReport, EvalResult, score};
+use serde::Serialize;
+
+use crate::{AskRequest, Engine, EngineError};
+
+/// How to evaluate.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// Folder of spoken questions named `<id>.wav`.
+    pub audio_dir: Option<PathBuf>,
+}
+
+/// The `eval` result (`alter eval --json`): the typed figures at the top
+/// level, the spoken ones under `spoken`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalRun {
+    #[serde(flatten)]
+    pub typed: EvalReport,
+    pub spoken: Option<SpokenReport>,
+}
+
+/// The same questions asked by voice.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpokenReport {
+    #[serde(flatten)]
+    pub report: EvalReport,
+    /// Recognition error rate by language (WER for `en`, CER for `zh`).
+    pub asr_error_rate: BTreeMap<String, f32>,
+    pub transcripts: Vec<SpokenQuestion>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpokenQuestion {
+    pub id: String,
+    pub expected: String,
+    pub transcript: String,
+}
+
+impl Engine {
+    /// Answers one question as `ask` would and records what `eval` scores.
+    pub async fn eval_one(&self, twin: &TwinId, id: &str, question: &str) -> Result<EvalResult, EngineError> {
+        let report = self
+            .ask(twin, AskRequest { question: question.to_owned(), ..Default::default() }, CancelToken::new())
+            .await;
+        let report = match report {
+            Ok(r) => r,
+            // An unusable question (empty after cleaning) is an unanswered one, not a failed run.
+            Err(EngineError::Brain(alter_brain::BrainError::EmptyQuestion)) => {
+                return Ok(EvalResult { id: id.to_owned(), ..Default::default() });
+            }
+            Err(e) => return Err(e),
+        };
+        let t = &report.answer.timings_ms;
+        let mut timings = BTreeMap::new();
+        timings.insert("total".to_owned(), t.total);
+        for (name, value) in [
+            ("retrieval", t.retrieval),
+            ("prefill", t.prefill),
+            ("first_token", t.first_token),
+            ("first_sentence", t.first_sentence),
+        ] {
+            if let Some(v) = value {
+                timings.insert(name.to_owned(), v);
+            }
+        }
+        Ok(EvalResult {
+            id: id.to_owned(),
+            retrieved_files: report.retrieved_files,
+            answer: report.answer.answer,
+            cited_files: report.answer.citations.into_iter().map(|c| c.file).collect(),
+            declined: report.answer.declined,
+            timings_ms: timings,
+            style_score: report.answer.style_score,
+        })
+    }
+
+    /// Scores a twin on `questions`; progress stage `"eval"`, one step per answer.
+    pub async fn eval(
+        &self,
+        twin: &TwinId,
+        questions: &[EvalQuestion],
+        options: &EvalOptions,
+        progress: &ProgressSink,
+        cancel: &CancelToken,
+    ) -> Result<EvalRun, EngineError> {
+        self.twin(twin).await?;
+        let spoken_files: Vec<(usize, PathBuf)> = match &options.audio_dir {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    return Err(EngineError::BadSource(format!(
+                        "{} is not a folder of spoken questions",
+                        dir.display()
+                    )));
+                }
+                questions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, q)| (i, dir.join(format!("{}.wav", q.id))))
+                    .filter(|(_, p)| p.is_file())
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let total = (questions.len() + spoken_files.len()) as u64;
+        let mut done = 0u64;
+        let mut typed = Vec::with_capacity(questions.len());
+        for q in questions {
+            cancel.check().map_err(|_| EngineError::Cancelled)?;
+            progress.report(Progress::new("eval", done, total).item(q.id.clone()));
+            typed.push(self.eval_one(twin, &q.id, &q.question).await?);
+            done += 1;
+        }
+        let typed = score(questions, &typed);
+
+        let spoken = if options.audio_dir.is_some() {
+            let mut results = Vec::new();
+            let mut asked = Vec::new();
+            let mut transcripts = Vec::new();
+            let mut errors: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+            for (i, file) in &spoken_files {
+                cancel.check().map_err(|_| EngineError::Cancelled)?;
+                let q = &questions[*i];
+                progress.report(Progress::new("eval", done, total).item(format!("{} (spoken)", q.id)));
+                let language = match q.lang.as_str() {
+                    "en" => Language::English,
+                    "zh" => Language::Chinese,
+                    _ => Language::Auto,
+                };
+                let heard = self.transcribe_file(file, language).await?;
+                let text = heard.transcript.text.trim().to_owned();
+                let (wrong, of) = if q.lang == "zh" {
+                    alter_asr::character_error_rate(&q.question, &text)
+                } else {
+                    alter_asr::word_error_rate(&q.question, &text)
+                };
+                let e = errors.entry(q.lang.clone()).or_default();
+                e.0 += wrong;
+                e.1 += of;
+                let mut result = self.eval_one(twin, &q.id, &text).await?;
+                result.timings_ms.insert("asr".into(), heard.timings_ms.asr as f64);
+                results.push(result);
+                asked.push(q.clone());
+                transcripts.push(SpokenQuestion { id: q.id.clone(), expected: q.question.clone(), transcript: text });
+                done += 1;
+            }
+            let asr_error_rate = errors
+                .into_iter()
+                .filter(|(_, (_, of))| *of > 0)
+                .map(|(l, (w, of))| (l, w as f32 / of as f32))
+                .collect();
+            Some(SpokenReport { report: score(&asked, &results), asr_error_rate, transcripts })
+        } else {
+            None
+        };
+        progress.report(Progress::new("eval", total, total));
+        Ok(EvalRun { typed, spoken })
+    }
+}
