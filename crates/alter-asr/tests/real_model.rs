@@ -19,7 +19,7 @@ fn eval_wav(id: &str) -> std::path::PathBuf {
 }
 
 #[test]
-#[ignore = "known failure: the converted ggml-base.bin mis-transcribes the eval speech (e.g. 'and did you join the movie'): the CT2-to-ggml converter or the decode settings are wrong; fix before re-enabling"]
+#[ignore = "known failure: AudioContext::Auto shrinks the encoder to 256 frames for this clip, which turns it into 'and did you join the movie'; with the full context the model gives 'when did you join Bluefin?' exactly"]
 fn english_question_is_transcribed_with_timestamps() {
     let Some(t) = load() else { return };
     let opts = TranscribeOptions { word_timestamps: true, ..Default::default() };
@@ -34,7 +34,7 @@ fn english_question_is_transcribed_with_timestamps() {
 }
 
 #[test]
-#[ignore = "known failure: the converted ggml-base.bin mis-transcribes the eval speech (e.g. 'and did you join the movie'): the CT2-to-ggml converter or the decode settings are wrong; fix before re-enabling"]
+#[ignore = "known failure: d08 is not recognisable Mandarin to Whisper base (the original CTranslate2 model also detects en 0.65 vs zh 0.06, and forced zh gives tone digits)"]
 fn mandarin_is_detected_and_written_in_simplified_characters() {
     let Some(t) = load() else { return };
     let tr = t.transcribe_file(&eval_wav("d08"), &TranscribeOptions::default()).unwrap();
@@ -64,7 +64,7 @@ async fn async_requests_do_not_block_the_runtime() {
 }
 
 #[test]
-#[ignore = "known failure: the converted ggml-base.bin mis-transcribes the eval speech (e.g. 'and did you join the movie'): the CT2-to-ggml converter or the decode settings are wrong; fix before re-enabling"]
+#[ignore = "known failure: Whisper base (also the original CTranslate2 model, full context) hears d05 as 'How many miles does the artwork bebo have?'"]
 fn bad_audio_is_refused_and_the_recogniser_survives() {
     let Some(t) = load() else { return };
     let opts = TranscribeOptions::default();
@@ -79,7 +79,7 @@ fn bad_audio_is_refused_and_the_recogniser_survives() {
 }
 
 #[test]
-#[ignore = "known failure: the converted ggml-base.bin mis-transcribes the eval speech (e.g. 'and did you join the movie'): the CT2-to-ggml converter or the decode settings are wrong; fix before re-enabling"]
+#[ignore = "known failure: Whisper base (also the original CTranslate2 model, full context) hears d03 as 'When did this patch plan a 3.0 ship?'"]
 fn streaming_gives_partials_then_a_final_caption() {
     let Some(t) = load() else { return };
     let audio = alter_audio::decode_file(&eval_wav("d03"), 16_000).unwrap().samples;

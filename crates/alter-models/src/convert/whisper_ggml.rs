@@ -322,3 +322,234 @@ fn ffn<W: Write>(w: &mut Writer<'_, W>, m: &Ct2Model<'_>, src: &str, dst: &str) 
     )?;
     norm(w, m, &format!("{src}/ffn/layer_norm"), &format!("{dst}.mlp_ln"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A half float holding a small non-negative integer (exact below 2048).
+    fn f16_int(n: u16) -> [u8; 2] {
+        if n == 0 {
+            return [0, 0];
+        }
+        let e = 15 - n.leading_zeros() as u16;
+        let bits = ((e + 15) << 10) | ((n - (1 << e)) << (10 - e));
+        bits.to_le_bytes()
+    }
+
+    /// Serialises variables in the CTranslate2 layout (see `ct2.rs`).
+    fn ct2_file(vars: &[(String, Vec<usize>, u8, Vec<u8>)]) -> Vec<u8> {
+        let mut b = Vec::new();
+        let string = |b: &mut Vec<u8>, s: &str| {
+            b.extend((s.len() as u16).to_le_bytes());
+            b.extend(s.as_bytes());
+        };
+        b.extend(6u32.to_le_bytes());
+        string(&mut b, "WhisperSpec");
+        b.extend(3u32.to_le_bytes());
+        b.extend((vars.len() as u32).to_le_bytes());
+        for (name, dims, dtype, data) in vars {
+            string(&mut b, name);
+            b.push(dims.len() as u8);
+            for d in dims {
+                b.extend((*d as u32).to_le_bytes());
+            }
+            b.push(*dtype);
+            b.extend((data.len() as u32).to_le_bytes());
+            b.extend(data);
+        }
+        b.extend(0u32.to_le_bytes());
+        b
+    }
+
+    /// An f16 variable whose row `r` holds the value `r` everywhere.
+    fn rows(name: &str, dims: &[usize]) -> (String, Vec<usize>, u8, Vec<u8>) {
+        let per_row: usize = dims[1..].iter().product();
+        let data = (0..dims[0]).flat_map(|r| std::iter::repeat_n(f16_int(r as u16), per_row)).flatten().collect();
+        (name.to_owned(), dims.to_vec(), 4, data)
+    }
+
+    fn scalar(name: &str, v: i16) -> (String, Vec<usize>, u8, Vec<u8>) {
+        (name.to_owned(), vec![], 2, v.to_le_bytes().to_vec())
+    }
+
+    // Sizes of the synthetic model: state 8, 2 heads, 1 layer each side.
+    const D: usize = 8;
+    const FF: usize = 16;
+    const MELS: usize = 4;
+    const VOCAB: usize = 12;
+    const AUDIO_CTX: usize = 6;
+    const TEXT_CTX: usize = 5;
+
+    fn tiny_whisper() -> Vec<u8> {
+        let mut v = vec![
+            scalar("encoder/num_heads", 2),
+            scalar("decoder/num_heads", 2),
+            rows("encoder/conv1/weight", &[D, MELS, 3]),
+            rows("encoder/conv1/bias", &[D]),
+            rows("encoder/conv2/weight", &[D, D, 3]),
+            rows("encoder/conv2/bias", &[D]),
+            rows("encoder/position_encodings/encodings", &[AUDIO_CTX, D]),
+            rows("encoder/layer_norm/gamma", &[D]),
+            rows("encoder/layer_norm/beta", &[D]),
+            rows("decoder/embeddings/weight", &[VOCAB, D]),
+            rows("decoder/position_encodings/encodings", &[TEXT_CTX, D]),
+            rows("decoder/layer_norm/gamma", &[D]),
+            rows("decoder/layer_norm/beta", &[D]),
+        ];
+        let mut linear = |name: String, out: usize, inp: usize| {
+            v.push(rows(&format!("{name}/weight"), &[out, inp]));
+            v.push(rows(&format!("{name}/bias"), &[out]));
+        };
+        for side in ["encoder", "decoder"] {
+            let l = format!("{side}/layer_0");
+            linear(format!("{l}/self_attention/linear_0"), 3 * D, D);
+            linear(format!("{l}/self_attention/linear_1"), D, D);
+            linear(format!("{l}/ffn/linear_0"), FF, D);
+            linear(format!("{l}/ffn/linear_1"), D, FF);
+            if side == "decoder" {
+                linear(format!("{l}/attention/linear_0"), D, D);
+                linear(format!("{l}/attention/linear_1"), 2 * D, D);
+                linear(format!("{l}/attention/linear_2"), D, D);
+            }
+        }
+        for side in ["encoder", "decoder"] {
+            let norms: &[&str] =
+                if side == "encoder" { &["self_attention", "ffn"] } else { &["self_attention", "attention", "ffn"] };
+            for n in norms {
+                v.push(rows(&format!("{side}/layer_0/{n}/layer_norm/gamma"), &[D]));
+                v.push(rows(&format!("{side}/layer_0/{n}/layer_norm/beta"), &[D]));
+            }
+        }
+        ct2_file(&v)
+    }
+
+    /// One tensor of a ggml file: name, dims in ggml order, ftype, first element.
+    #[derive(Debug, PartialEq)]
+    struct Header {
+        name: String,
+        ne: Vec<usize>,
+        ftype: i32,
+        first: f32,
+    }
+
+    fn i32_at(b: &[u8], p: &mut usize) -> i32 {
+        let v = i32::from_le_bytes(b[*p..*p + 4].try_into().unwrap());
+        *p += 4;
+        v
+    }
+
+    /// Reads a ggml file back: hparams, filterbank shape, vocabulary size, tensor headers.
+    fn read_ggml(b: &[u8]) -> (Vec<i32>, (i32, i32), i32, Vec<Header>) {
+        assert_eq!(&b[..4], &GGML_MAGIC.to_le_bytes());
+        let mut p = 4;
+        let hp: Vec<i32> = (0..11).map(|_| i32_at(b, &mut p)).collect();
+        let mel = (i32_at(b, &mut p), i32_at(b, &mut p));
+        p += (mel.0 * mel.1) as usize * 4;
+        let n_vocab = i32_at(b, &mut p);
+        for _ in 0..n_vocab {
+            p += i32_at(b, &mut p) as usize;
+        }
+        let mut tensors = Vec::new();
+        while p < b.len() {
+            let (n_dims, name_len, ftype) = (i32_at(b, &mut p), i32_at(b, &mut p), i32_at(b, &mut p));
+            let ne: Vec<usize> = (0..n_dims).map(|_| i32_at(b, &mut p) as usize).collect();
+            let name = String::from_utf8(b[p..p + name_len as usize].to_vec()).unwrap();
+            p += name_len as usize;
+            let first = if ftype == 0 {
+                f32::from_le_bytes(b[p..p + 4].try_into().unwrap())
+            } else {
+                f16_to_f32(u16::from_le_bytes([b[p], b[p + 1]]))
+            };
+            p += ne.iter().product::<usize>() * if ftype == 0 { 4 } else { 2 };
+            tensors.push(Header { name, ne, ftype, first });
+        }
+        (hp, mel, n_vocab, tensors)
+    }
+
+    /// What whisper.cpp's loader expects, in the order upstream's converter
+    /// writes it: (name, ggml dims, ftype, first element of the synthetic model).
+    fn expected() -> Vec<(String, Vec<usize>, i32, f32)> {
+        let t = |n: &str, ne: &[usize], ftype: i32, first: usize| (n.to_owned(), ne.to_vec(), ftype, first as f32);
+        let mut e = vec![
+            t("encoder.positional_embedding", &[D, AUDIO_CTX], 0, 0),
+            t("encoder.conv1.weight", &[3, MELS, D], 1, 0),
+            t("encoder.conv1.bias", &[1, D], 0, 0),
+            t("encoder.conv2.weight", &[3, D, D], 1, 0),
+            t("encoder.conv2.bias", &[1, D], 0, 0),
+        ];
+        let attn = |e: &mut Vec<_>, p: &str, first_row: usize| {
+            e.push(t(&format!("{p}.query.weight"), &[D, D], 1, first_row));
+            e.push(t(&format!("{p}.query.bias"), &[D], 0, first_row));
+            e.push(t(&format!("{p}.key.weight"), &[D, D], 1, first_row + D));
+            e.push(t(&format!("{p}.value.weight"), &[D, D], 1, first_row + 2 * D));
+            e.push(t(&format!("{p}.value.bias"), &[D], 0, first_row + 2 * D));
+        };
+        let norm = |e: &mut Vec<_>, p: &str| {
+            e.push(t(&format!("{p}.weight"), &[D], 0, 0));
+            e.push(t(&format!("{p}.bias"), &[D], 0, 0));
+        };
+        let mlp = |e: &mut Vec<_>, p: &str| {
+            e.push(t(&format!("{p}.mlp.0.weight"), &[D, FF], 1, 0));
+            e.push(t(&format!("{p}.mlp.0.bias"), &[FF], 0, 0));
+            e.push(t(&format!("{p}.mlp.2.weight"), &[FF, D], 1, 0));
+            e.push(t(&format!("{p}.mlp.2.bias"), &[D], 0, 0));
+        };
+        let out = |e: &mut Vec<_>, p: &str| {
+            e.push(t(&format!("{p}.out.weight"), &[D, D], 1, 0));
+            e.push(t(&format!("{p}.out.bias"), &[D], 0, 0));
+        };
+        attn(&mut e, "encoder.blocks.0.attn", 0);
+        out(&mut e, "encoder.blocks.0.attn");
+        norm(&mut e, "encoder.blocks.0.attn_ln");
+        mlp(&mut e, "encoder.blocks.0");
+        norm(&mut e, "encoder.blocks.0.mlp_ln");
+        norm(&mut e, "encoder.ln_post");
+        e.push(t("decoder.positional_embedding", &[D, TEXT_CTX], 0, 0));
+        e.push(t("decoder.token_embedding.weight", &[D, VOCAB], 1, 0));
+        attn(&mut e, "decoder.blocks.0.attn", 0);
+        out(&mut e, "decoder.blocks.0.attn");
+        norm(&mut e, "decoder.blocks.0.attn_ln");
+        // Cross-attention: the query is its own matrix, key and value are fused (rows 0.., D..).
+        e.push(t("decoder.blocks.0.cross_attn.query.weight", &[D, D], 1, 0));
+        e.push(t("decoder.blocks.0.cross_attn.query.bias", &[D], 0, 0));
+        e.push(t("decoder.blocks.0.cross_attn.key.weight", &[D, D], 1, 0));
+        e.push(t("decoder.blocks.0.cross_attn.value.weight", &[D, D], 1, D));
+        e.push(t("decoder.blocks.0.cross_attn.value.bias", &[D], 0, D));
+        out(&mut e, "decoder.blocks.0.cross_attn");
+        norm(&mut e, "decoder.blocks.0.cross_attn_ln");
+        mlp(&mut e, "decoder.blocks.0");
+        norm(&mut e, "decoder.blocks.0.mlp_ln");
+        norm(&mut e, "decoder.ln");
+        e
+    }
+
+    #[test]
+    fn tensors_have_whisper_cpp_names_shapes_types_and_split_rows() {
+        let buf = tiny_whisper();
+        let model = crate::convert::ct2::parse(&buf).unwrap();
+        let vocab = vec![b"a".to_vec(), b" b".to_vec(), vec![0xe5, 0x9c]];
+        let mut out = Vec::new();
+        convert(&model, &vocab, &mut out).unwrap();
+        let (hp, mel, n_vocab, tensors) = read_ggml(&out);
+        let want_hp = [VOCAB, AUDIO_CTX, D, 2, 1, TEXT_CTX, D, 2, 1, MELS, 1];
+        assert_eq!(hp, want_hp.map(|v| v as i32));
+        assert_eq!(mel, (MELS as i32, 201));
+        assert_eq!(n_vocab, 3);
+        let got: Vec<_> = tensors.into_iter().map(|h| (h.name, h.ne, h.ftype, h.first)).collect();
+        let want = expected();
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(g, w);
+        }
+        assert_eq!(got.len(), want.len());
+    }
+
+    #[test]
+    fn vocabulary_is_byte_level_up_to_the_first_special_token() {
+        let text = "!\nĠthe\nåľº\n<|endoftext|>\n<|startoftranscript|>\n";
+        let v = vocabulary(text).unwrap();
+        assert_eq!(v, vec![b"!".to_vec(), b" the".to_vec(), vec![0xe5, 0x9c, 0xba]]);
+        assert!(vocabulary("a\nb\n").unwrap_err().contains("<|endoftext|>"));
+        assert!(vocabulary("€\n<|endoftext|>").is_err());
+    }
+}
