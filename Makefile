@@ -57,7 +57,7 @@ models: cli
 # so every target below that builds the crate depends on `ui`.
 APP_APT_PACKAGES := build-essential pkg-config file libssl-dev libxdo-dev \
 	libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev \
-	xvfb xauth webkit2gtk-driver fonts-dejavu-core imagemagick
+	xvfb xauth webkit2gtk-driver fonts-dejavu-core imagemagick curl
 APP_BIN = $(or $(CARGO_TARGET_DIR),target)/debug/alter-app
 TAURI_DRIVER = $(shell command -v tauri-driver || echo $(HOME)/.cargo/bin/tauri-driver)
 

@@ -6,16 +6,24 @@
 //! tauri-driver's proxy were seen to hang forever, which is what a pooling
 //! client library (fantoccini) does.
 //!
+//! Every check waits (up to `WAIT`) for what a person would see rather than
+//! reading once: an element is looked up again on each poll, so a list that
+//! re-renders in between costs a retry, not a flaky failure. Text is read as
+//! rendered (`innerText`) together with a visibility check, because
+//! WebKitWebDriver's own "Get Element Text" returns "" for any element with
+//! `overflow: hidden` (see [`WebDriver::seen`]).
+//!
 //! Each case gets a fresh `ALTER_HOME`, its own display and its own ports,
 //! and leaves screenshots in `target/e2e-artifacts/` (the path is printed).
 //! Cleanup runs on success, failure and panic alike: the WebDriver session is
 //! closed, tauri-driver gets SIGTERM (SIGKILL would orphan WebKitWebDriver and
 //! the app), then Xvfb is stopped.
 //!
-//! Needs: `Xvfb`, `WebKitWebDriver` (apt: xvfb webkit2gtk-driver) and
-//! `tauri-driver` (`cargo install tauri-driver --locked`); `make test-e2e`
-//! installs them. A missing tool fails the test with that advice, unless
-//! `ALTER_SKIP_E2E=1`, which skips it with a printed reason.
+//! Needs: `Xvfb`, `WebKitWebDriver`, `curl` and ImageMagick's `import` (apt:
+//! xvfb webkit2gtk-driver curl imagemagick) and `tauri-driver` (`cargo
+//! install tauri-driver --locked`); `make test-e2e` installs them. A missing
+//! tool fails the test with that advice, unless `ALTER_SKIP_E2E=1`, which
+//! skips it with a printed reason.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -34,7 +42,6 @@ const ESCAPE: &str = "\u{E00C}";
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known failure: the library card's name and role read back empty through the WebDriver client; run with --ignored while fixing it"]
 async fn creates_a_twin_through_the_window() {
     let Some(tools) = Tools::find() else { return };
     let _turn = ONE_AT_A_TIME.lock().await;
@@ -46,7 +53,7 @@ async fn creates_a_twin_through_the_window() {
         // The dialog opens with the name focused; Escape closes it.
         app.click("[data-testid=new-twin]").await?;
         app.wait_for("[data-testid=new-twin-dialog]").await?;
-        let focused = app.wd.execute("return document.activeElement && document.activeElement.id")?;
+        let focused = app.wd.execute("return document.activeElement && document.activeElement.id", &[])?;
         ensure!(focused == "new-twin-name", "the name field should have focus, not {focused}");
         app.send_keys("#new-twin-name", ESCAPE).await?;
         app.wait_gone("[data-testid=new-twin-dialog]").await.context("Escape did not close the dialog")?;
@@ -55,36 +62,58 @@ async fn creates_a_twin_through_the_window() {
         app.click("[data-testid=new-twin]").await?;
         app.wait_for("[data-testid=new-twin-dialog]").await?;
         app.click("[data-testid=create-twin]").await?;
-        let error = app.wait_for("[data-testid=new-twin-name-error]").await.context("no inline error")?;
-        let text = app.wd.text(&error)?;
-        ensure!(text == "The name is empty.", "unexpected inline error {text:?}");
+        app.wait_for_text("[data-testid=new-twin-name-error]", "The name is empty.")
+            .await
+            .context("no inline error")?;
         app.screenshot("02-new-twin-validation").await?;
 
         // A valid twin, submitted with Enter from the role field.
-        app.send_keys("#new-twin-name", "Maya Okafor").await?;
-        app.send_keys("#new-twin-role", "Mortgage advisor, retail banking").await?;
+        app.type_into("#new-twin-name", "Maya Okafor").await?;
+        app.type_into("#new-twin-role", "Mortgage advisor, retail banking").await?;
         app.send_keys("#new-twin-role", ENTER).await?;
         app.wait_gone("[data-testid=new-twin-dialog]").await.context("the dialog did not close after creating")?;
         app.wait_for("[data-testid=twin-card][data-twin-id=maya-okafor]").await?;
-        let name = app.text("[data-twin-id=maya-okafor] [data-testid=twin-name]")?;
-        let role = app.text("[data-twin-id=maya-okafor] [data-testid=twin-role]")?;
-        ensure!(name == "Maya Okafor" && role == "Mortgage advisor, retail banking", "card shows {name:?} / {role:?}");
+        app.wait_for_text("[data-twin-id=maya-okafor] [data-testid=twin-name]", "Maya Okafor").await?;
+        app.wait_for_text("[data-twin-id=maya-okafor] [data-testid=twin-role]", "Mortgage advisor, retail banking")
+            .await?;
 
-        // A second twin, to show the list with more than one card.
+        // A second twin, submitted with the button, to show the list with more than one card.
         app.click("[data-testid=new-twin]").await?;
-        app.send_keys("#new-twin-name", "Wang Min").await?;
-        app.send_keys("#new-twin-role", "Customer service lead").await?;
+        app.type_into("#new-twin-name", "Wang Min").await?;
+        app.type_into("#new-twin-role", "Customer service lead").await?;
         app.click("[data-testid=create-twin]").await?;
-        app.wait_for("[data-testid=twin-card][data-twin-id=wang-min]").await?;
         app.wait_gone("[data-testid=new-twin-dialog]").await?;
-        let cards = app.wd.find_all("[data-testid=twin-card]")?;
-        ensure!(cards == 2, "expected 2 cards, found {cards}");
-        app.screenshot("03-library-with-twins").await?;
+        app.wait_for_text("[data-twin-id=wang-min] [data-testid=twin-name]", "Wang Min").await?;
+        app.wait_for_text("[data-twin-id=wang-min] [data-testid=twin-role]", "Customer service lead").await?;
+        app.wait_for_count("[data-testid=twin-card]", 2).await?;
 
-        // The window wrote to the same database the engine (and the CLI) read.
+        // The window wrote to the same database the engine (and so the CLI) reads...
         let engine = alter_engine::Engine::open(alter_core::Config::rooted(&app.home)).await?;
-        let ids: Vec<String> = engine.list_twins().await?.into_iter().map(|t| t.id.to_string()).collect();
-        ensure!(ids.contains(&"maya-okafor".to_owned()) && ids.contains(&"wang-min".to_owned()), "db has {ids:?}");
+        let listed = |twins: Vec<alter_core::TwinSummary>| {
+            twins.into_iter().map(|t| (t.id.to_string(), t.name, t.role)).collect::<Vec<_>>()
+        };
+        let stored = listed(engine.list_twins().await?);
+        for (id, name, role) in [
+            ("maya-okafor", "Maya Okafor", "Mortgage advisor, retail banking"),
+            ("wang-min", "Wang Min", "Customer service lead"),
+        ] {
+            ensure!(
+                stored.iter().any(|t| t.0 == id && t.1 == name && t.2 == role),
+                "the database lacks {id} ({name} / {role}); it has {stored:?}"
+            );
+        }
+
+        // ...and shows what the engine wrote: a twin created the way `alter twins create` does.
+        let params =
+            alter_core::TwinParams { role: "Branch manager".to_owned(), ..alter_core::TwinParams::named("Li Wei") };
+        engine.create_twin(params, None).await?;
+        app.wd.cmd("POST", "refresh", json!({}))?;
+        app.wait_for_text("[data-twin-id=li-wei] [data-testid=twin-name]", "Li Wei")
+            .await
+            .context("a twin created outside the window did not show after a reload")?;
+        app.wait_for_text("[data-twin-id=li-wei] [data-testid=twin-role]", "Branch manager").await?;
+        app.wait_for_count("[data-testid=twin-card]", 3).await?;
+        app.screenshot("03-library-with-twins").await?;
         Ok(())
     })
     .await;
@@ -97,10 +126,10 @@ async fn a_corrupt_database_shows_what_to_do() {
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("alter.db"), "this is not a database\n".repeat(400)).unwrap();
     run_case("corrupt-db", &tools, home.path(), async |app: &App| {
-        let problem = app.wait_for("[data-testid=startup-problem]").await.context("no start-up problem screen")?;
-        let title = app.text("[data-testid=problem-title]")?;
+        app.wait_for("[data-testid=startup-problem]").await.context("no start-up problem screen")?;
+        let title = app.text("[data-testid=problem-title]").await?;
         ensure!(title.contains("damaged"), "title {title:?}");
-        let text = app.wd.text(&problem)?;
+        let text = app.text("[data-testid=startup-problem]").await?;
         ensure!(text.contains("alter.db") && text.contains("Move the file"), "no advice in {text:?}");
         ensure!(app.wd.find_all("[data-testid=nav-library]")? == 0, "nav shown");
         app.screenshot("04-corrupt-database").await?;
@@ -124,6 +153,9 @@ impl Tools {
             which(name, cargo_bin.as_deref()).ok_or_else(|| format!("{name} not found: {fix}"))
         };
         let found = (|| {
+            // Spoken to by name: the WebDriver client and the screenshots.
+            find("curl", "apt-get install curl")?;
+            find("import", "apt-get install imagemagick")?;
             Ok::<_, String>(Tools {
                 xvfb: find("Xvfb", "apt-get install xvfb xauth")?,
                 webkit_driver: find("WebKitWebDriver", "apt-get install webkit2gtk-driver")?,
@@ -189,13 +221,71 @@ impl App {
 
     async fn send_keys(&self, css: &str, text: &str) -> Result<()> {
         let el = self.wait_for(css).await?;
-        self.wd.cmd("POST", &format!("element/{el}/value"), json!({ "text": text }))?;
+        self.wd
+            .cmd("POST", &format!("element/{el}/value"), json!({ "text": text }))
+            .with_context(|| format!("could not type into {css}"))?;
         Ok(())
     }
 
-    fn text(&self, css: &str) -> Result<String> {
-        let el = self.wd.find(css)?.with_context(|| format!("no element {css}"))?;
-        self.wd.text(&el)
+    /// Types `text` into an empty field and waits until the field holds exactly that.
+    async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        self.send_keys(css, text).await?;
+        let start = Instant::now();
+        loop {
+            let value = match self.wd.find(css)? {
+                Some(el) => self.wd.execute("return arguments[0].value", &[element_ref(&el)])?,
+                None => Value::Null,
+            };
+            if value == text {
+                return Ok(());
+            }
+            ensure!(start.elapsed() < WAIT, "typed {text:?} into {css}, but after {WAIT:?} it holds {value}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `css` is visible with some text, and returns that text.
+    async fn text(&self, css: &str) -> Result<String> {
+        self.wait_for_seen(css, "some text", |text| !text.is_empty()).await
+    }
+
+    /// Waits until `css` is visible and shows exactly `expected`.
+    async fn wait_for_text(&self, css: &str, expected: &str) -> Result<()> {
+        self.wait_for_seen(css, &format!("{expected:?}"), |text| text == expected).await.map(drop)
+    }
+
+    /// Polls `css` until it is visible and its rendered text passes `accept`.
+    ///
+    /// The element is looked up afresh each time, so a list that re-renders
+    /// (a stale element) only costs a retry; the error says what was seen last.
+    async fn wait_for_seen(&self, css: &str, want: &str, accept: impl Fn(&str) -> bool) -> Result<String> {
+        verbose(&format!("waiting for {css} to show {want}"));
+        let start = Instant::now();
+        loop {
+            let last = match self.wd.find(css)? {
+                None => "was not there".to_owned(),
+                Some(el) => match self.wd.seen(&el) {
+                    Ok(Seen { shown: true, text }) if accept(&text) => return Ok(text),
+                    Ok(Seen { shown: true, text }) => format!("showed {text:?}"),
+                    Ok(Seen { shown: false, text }) => format!("held {text:?} but was not visible"),
+                    Err(err) => format!("could not be read ({err:#})"),
+                },
+            };
+            ensure!(start.elapsed() < WAIT, "{css} should show {want}, but after {WAIT:?} it {last}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn wait_for_count(&self, css: &str, expected: usize) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let found = self.wd.find_all(css)?;
+            if found == expected {
+                return Ok(());
+            }
+            ensure!(start.elapsed() < WAIT, "expected {expected} of {css}, but after {WAIT:?} there are {found}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Saves the whole Xvfb screen (the window as a person sees it) as `<case>-<name>.png`.
@@ -262,17 +352,46 @@ impl WebDriver {
         Ok(found.as_array().map_or(0, Vec::len))
     }
 
-    fn text(&self, el: &str) -> Result<String> {
-        Ok(self.cmd("GET", &format!("element/{el}/text"), Value::Null)?.as_str().unwrap_or_default().to_owned())
+    /// Whether an element is visible to a person, and its rendered text.
+    ///
+    /// Not WebDriver's "Get Element Text": WebKitWebDriver (2.50) counts every
+    /// element with `overflow: hidden` as not displayed and so returns "" for
+    /// it, which is how the library cards clip long names with an ellipsis.
+    /// `checkVisibility` and a non-empty box stand in for its displayedness
+    /// check; `innerText` is the text as rendered (CSS-hidden parts left out).
+    fn seen(&self, el: &str) -> Result<Seen> {
+        let script = "const el = arguments[0]; const box = el.getBoundingClientRect();
+            const shown = el.checkVisibility({ opacityProperty: true, visibilityProperty: true })
+                && box.width > 0 && box.height > 0;
+            return { shown, text: el.innerText };";
+        let value = self.execute(script, &[element_ref(el)])?;
+        Ok(Seen {
+            shown: value["shown"].as_bool().unwrap_or(false),
+            text: value["text"].as_str().unwrap_or_default().trim().to_owned(),
+        })
     }
 
-    fn execute(&self, script: &str) -> Result<Value> {
-        self.cmd("POST", "execute/sync", json!({ "script": script, "args": [] }))
+    fn execute(&self, script: &str, args: &[Value]) -> Result<Value> {
+        self.cmd("POST", "execute/sync", json!({ "script": script, "args": args }))
     }
 
     fn close(&self) {
         let _ = Self::request("DELETE", &format!("{}/session/{}", self.base, self.session), None);
     }
+}
+
+/// What [`WebDriver::seen`] reports about an element.
+struct Seen {
+    shown: bool,
+    text: String,
+}
+
+/// The W3C key under which element references travel.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// An element reference as a script argument.
+fn element_ref(el: &str) -> Value {
+    json!({ ELEMENT_KEY: el })
 }
 
 fn element_id(v: &Value) -> Option<String> {
