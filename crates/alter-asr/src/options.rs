@@ -37,10 +37,11 @@ impl Language {
 /// How much of Whisper's 30 s encoder window to compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum AudioContext {
-    /// Sized to the clip plus a margin (much faster on short clips).
-    #[default]
+    /// Sized to the clip plus a margin: much faster on short clips, but
+    /// less accurate (used for live partial captions, which are re-decoded).
     Auto,
-    /// The full 1500 frames, as the model was trained.
+    /// The full 1500 frames, as the model was trained (final transcripts).
+    #[default]
     Full,
     /// An explicit number of encoder frames (50 per second).
     Frames(u32),
@@ -68,7 +69,7 @@ impl Default for TranscribeOptions {
             timestamps: true,
             word_timestamps: false,
             initial_prompt: None,
-            audio_context: AudioContext::Auto,
+            audio_context: AudioContext::Full,
             single_segment: false,
         }
     }

@@ -19,7 +19,6 @@ fn eval_wav(id: &str) -> std::path::PathBuf {
 }
 
 #[test]
-#[ignore = "known failure: AudioContext::Auto shrinks the encoder to 256 frames for this clip, which turns it into 'and did you join the movie'; with the full context the model gives 'when did you join Bluefin?' exactly"]
 fn english_question_is_transcribed_with_timestamps() {
     let Some(t) = load() else { return };
     let opts = TranscribeOptions { word_timestamps: true, ..Default::default() };
@@ -64,7 +63,6 @@ async fn async_requests_do_not_block_the_runtime() {
 }
 
 #[test]
-#[ignore = "known failure: Whisper base (also the original CTranslate2 model, full context) hears d05 as 'How many miles does the artwork bebo have?'"]
 fn bad_audio_is_refused_and_the_recogniser_survives() {
     let Some(t) = load() else { return };
     let opts = TranscribeOptions::default();
@@ -74,15 +72,16 @@ fn bad_audio_is_refused_and_the_recogniser_survives() {
     let silent = t.transcribe_blocking(&vec![0.0; 32_000], &opts).unwrap();
     assert!(silent.text.chars().count() < 40, "{}", silent.text);
     // Still works afterwards.
-    let tr = t.transcribe_file(&eval_wav("d05"), &opts).unwrap();
-    assert!(tr.text.to_lowercase().contains("antwerp"), "{}", tr.text);
+    let tr = t.transcribe_file(&eval_wav("d01"), &opts).unwrap();
+    assert!(tr.text.to_lowercase().contains("bluefin"), "{}", tr.text);
 }
 
 #[test]
-#[ignore = "known failure: Whisper base (also the original CTranslate2 model, full context) hears d03 as 'When did this patch plan a 3.0 ship?'"]
 fn streaming_gives_partials_then_a_final_caption() {
     let Some(t) = load() else { return };
-    let audio = alter_audio::decode_file(&eval_wav("d03"), 16_000).unwrap().samples;
+    // The question twice with a pause between: long enough for several partials.
+    let once = alter_audio::decode_file(&eval_wav("d01"), 16_000).unwrap().samples;
+    let audio: Vec<f32> = once.iter().copied().chain(std::iter::repeat_n(0.0, 4_800)).chain(once.iter().copied()).collect();
     let mut c = PartialCaptioner::new(&t, StreamingOptions::default());
     let mut partials = Vec::new();
     for chunk in audio.chunks(1_600) {
@@ -94,7 +93,7 @@ fn streaming_gives_partials_then_a_final_caption() {
     assert!(partials.len() >= 2, "{partials:?}");
     let fin = c.end_of_speech().unwrap().unwrap();
     assert!(fin.is_final);
-    assert!(fin.text.to_lowercase().contains("dispatch"), "{}", fin.text);
+    assert!(fin.text.to_lowercase().contains("bluefin"), "{}", fin.text);
     assert_eq!(c.buffered_s(), 0.0);
 }
 

@@ -105,6 +105,12 @@ impl Engine {
         Self { model, tok, template, cache: KvCache::default(), pinned: None, end_ids }
     }
 
+    /// Drops the live KV state (kept: the pinned prefix), e.g. after a
+    /// request failed half-way and the cache may not match its tokens.
+    pub fn forget_live_cache(&mut self) {
+        self.cache = KvCache::default();
+    }
+
     pub fn context_length(&self) -> usize {
         self.model.cfg.ctx_len
     }
@@ -218,12 +224,12 @@ impl Engine {
             }
             generated += 1;
             text.push_str(&utf8.push(&self.tok.token_bytes(id, false)));
-            if let Some(p) = stops
-                .iter()
-                .filter_map(|s| {
-                    text[sent.saturating_sub(max_stop)..].find(s).map(|p| p + sent.saturating_sub(max_stop))
-                })
-                .min()
+            // Search from a little before the text already sent (a stop string may straddle it).
+            let mut from = sent.saturating_sub(max_stop);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            if let Some(p) = stops.iter().filter_map(|s| text[from..].find(s).map(|p| p + from)).min()
             {
                 text.truncate(p);
                 if p > sent && !emit(GenEvent::Token { id, text: text[sent..].to_owned() }) {

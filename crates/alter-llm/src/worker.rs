@@ -129,28 +129,37 @@ impl Drop for Llm {
 
 fn run(engine: &mut Engine, rx: mpsc::Receiver<Job>) {
     while let Ok(job) = rx.recv() {
-        match job {
-            Job::Generate { req, cancel, tx } => {
-                let mut emit = |e: GenEvent| tx.send(e).is_ok();
-                let res = if cancel.is_cancelled() {
-                    Err(LlmError::Cancelled)
-                } else {
-                    engine.generate(&req, &cancel, &mut emit)
-                };
-                let _ = tx.send(match res {
-                    Ok(stats) => GenEvent::Done(stats),
-                    Err(e) => GenEvent::Error(e),
-                });
-            }
-            Job::Prefill { messages, ending, cancel, tx } => {
-                let _ = tx.send(engine.prefill(&messages, ending, &cancel));
-            }
-            Job::Pin { messages, cancel, tx } => {
-                let _ = tx.send(engine.pin_prefix(&messages, &cancel));
-            }
-            Job::KvBytes { tx } => {
-                let _ = tx.send(Ok(engine.kv_bytes()));
-            }
+        // A bug hit by one request must not take the model down for every
+        // later one: its reply channel closes (the caller sees an error) and
+        // the half-updated KV state is dropped.
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| serve(engine, job))).is_err() {
+            engine.forget_live_cache();
+        }
+    }
+}
+
+fn serve(engine: &mut Engine, job: Job) {
+    match job {
+        Job::Generate { req, cancel, tx } => {
+            let mut emit = |e: GenEvent| tx.send(e).is_ok();
+            let res = if cancel.is_cancelled() {
+                Err(LlmError::Cancelled)
+            } else {
+                engine.generate(&req, &cancel, &mut emit)
+            };
+            let _ = tx.send(match res {
+                Ok(stats) => GenEvent::Done(stats),
+                Err(e) => GenEvent::Error(e),
+            });
+        }
+        Job::Prefill { messages, ending, cancel, tx } => {
+            let _ = tx.send(engine.prefill(&messages, ending, &cancel));
+        }
+        Job::Pin { messages, cancel, tx } => {
+            let _ = tx.send(engine.pin_prefix(&messages, &cancel));
+        }
+        Job::KvBytes { tx } => {
+            let _ = tx.send(Ok(engine.kv_bytes()));
         }
     }
 }
