@@ -215,8 +215,9 @@ pub(crate) fn full_params<'a>(opts: &'a TranscribeOptions, n_samples: usize, thr
     p.set_token_timestamps(opts.word_timestamps);
     p.set_single_segment(opts.single_segment);
     p.set_suppress_blank(true);
-    // Greedy only: temperature fallback re-decodes up to 5 times on hard audio.
-    p.set_temperature_inc(0.0);
+    // Final transcripts re-decode at a higher temperature when the greedy
+    // pass loops ("。。。。"); live partials stay greedy-only for speed.
+    p.set_temperature_inc(if opts.single_segment { 0.0 } else { 0.2 });
     match opts.language.code() {
         Some(code) => p.set_language(Some(code)),
         None => p.set_language(Some("auto")),
@@ -275,13 +276,42 @@ fn run(
         segments.push(Segment {
             start_s: seg.start_timestamp() as f32 / 100.0,
             end_s: seg.end_timestamp() as f32 / 100.0,
-            text: fix(text.trim()),
+            text: squash_repeats(&fix(text.trim())),
             words,
         });
     }
     let sep = if zh { "" } else { " " };
     let text = segments.iter().map(|s| s.text.as_str()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(sep);
     Ok(Transcript { text, language, segments, audio_s: audio.len() as f64 / RATE as f64, decode_s })
+}
+
+/// Collapses a piece of text (1 to 8 characters) repeated more than three
+/// times in a row, over at least 8 characters, to one occurrence: Whisper's failure mode on audio it
+/// cannot read is an endless loop of the same token.
+pub(crate) fn squash_repeats(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    'scan: while i < chars.len() {
+        for len in 1..=8usize {
+            let unit = &chars[i..(i + len).min(chars.len())];
+            if unit.len() < len {
+                break;
+            }
+            let mut n = 1;
+            while i + (n + 1) * len <= chars.len() && chars[i + n * len..i + (n + 1) * len] == *unit {
+                n += 1;
+            }
+            if n > 3 && n * len >= 8 {
+                out.extend_from_slice(unit);
+                i += n * len;
+                continue 'scan;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out.into_iter().collect()
 }
 
 /// Merges tokens into words: a token starting with a space opens a new word
@@ -308,4 +338,20 @@ fn words_of(seg: &whisper_rs::WhisperSegment<'_>, fix: &dyn Fn(&str) -> String) 
     }
     words.retain(|w| !w.text.is_empty());
     words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::squash_repeats;
+
+    #[test]
+    fn loops_collapse_and_ordinary_text_stays() {
+        assert_eq!(squash_repeats("。。。。。。。。"), "。");
+        assert_eq!(squash_repeats("Mafiq FI5-4-4-4-4-4-4-4"), "Mafiq FI5-4");
+        assert_eq!(squash_repeats("寒寒寒寒寒寒寒寒寒"), "寒");
+        assert_eq!(squash_repeats("哈哈哈哈"), "哈哈哈哈");
+        assert_eq!(squash_repeats("When did you join Bluefin?"), "When did you join Bluefin?");
+        assert_eq!(squash_repeats("1000 vans, 2222 km"), "1000 vans, 2222 km");
+        assert_eq!(squash_repeats(""), "");
+    }
 }
