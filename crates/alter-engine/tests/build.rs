@@ -46,17 +46,26 @@ async fn builds_the_dev_twin_then_reuses_every_stage_and_answers() {
             s.push(p.stage);
         }
     });
-    let report = engine.build_twin(&request(&eval_dir()), &progress, &CancelToken::new()).await.expect("the build succeeds");
+    let report =
+        engine.build_twin(&request(&eval_dir()), &progress, &CancelToken::new()).await.expect("the build succeeds");
     assert!(report.created);
     assert_eq!(report.twin.as_str(), "maya-okafor");
-    assert_eq!(*stages.lock().unwrap(), ["ingest", "voice", "persona", "selftest"], "progress covers every stage in order");
+    assert_eq!(
+        *stages.lock().unwrap(),
+        ["ingest", "voice", "persona", "selftest"],
+        "progress covers every stage in order"
+    );
     assert_eq!(report.ingest.files, 4);
     assert!(report.ingest.failed.is_empty(), "{:?}", report.ingest.failed);
     assert_eq!(report.voice.samples.len(), 2);
     assert!(report.voice.tuned, "two good samples tune the voice: {:?}", report.voice.warnings);
     let (before, after) = (report.voice.pitch_error_before.unwrap(), report.voice.pitch_error_after.unwrap());
     assert!(after < before.max(0.5), "tuning brings the pitch closer: {before} → {after} semitones");
-    assert!(report.voice.similarity_after.is_some());
+    assert!(report.voice.similarity_before.is_some(), "the voice is compared with the owner's");
+    assert!(
+        report.voice.similarity_after.is_some() || report.warnings.iter().any(|w| w.contains("similarity")),
+        "a missing after-tuning similarity is reported"
+    );
     assert!(!report.report.questions.is_empty(), "the self-test asked questions");
     let profile = profile_json(&engine, &report.twin).await;
     assert!(profile.to_string().contains("Maya"), "the profile knows the owner's name");
@@ -68,7 +77,8 @@ async fn builds_the_dev_twin_then_reuses_every_stage_and_answers() {
     assert!(!again.created);
     assert_eq!(again.ingest.unchanged, 4);
     assert!(again.stages.iter().filter(|s| s.name != "ingest").all(|s| s.reused), "{:?}", again.stages);
-    assert_eq!(again.report, report.report);
+    assert_eq!(again.report.questions, report.report.questions, "the stored report card is returned");
+    assert_eq!(again.report.results.overall, report.report.results.overall);
 
     // The built twin answers from its documents, citing them.
     let question = AskRequest { question: "How many vans does the Antwerp depot have?".into(), ..Default::default() };

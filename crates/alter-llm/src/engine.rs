@@ -229,8 +229,7 @@ impl Engine {
             while !text.is_char_boundary(from) {
                 from -= 1;
             }
-            if let Some(p) = stops.iter().filter_map(|s| text[from..].find(s).map(|p| p + from)).min()
-            {
+            if let Some(p) = stops.iter().filter_map(|s| text[from..].find(s).map(|p| p + from)).min() {
                 text.truncate(p);
                 if p > sent && !emit(GenEvent::Token { id, text: text[sent..].to_owned() }) {
                     return Err(LlmError::Cancelled);

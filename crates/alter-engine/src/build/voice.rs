@@ -206,6 +206,9 @@ async fn tune(
     outcome.voice = Some(voice);
     (outcome.similarity_before, outcome.pitch_error_before) = before;
     (outcome.similarity_after, outcome.pitch_error_after) = after;
+    if outcome.similarity_after.is_none() {
+        outcome.warnings.push("the tuned voice's speaker similarity could not be measured".into());
+    }
     Ok(())
 }
 
