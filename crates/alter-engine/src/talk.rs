@@ -8,12 +8,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use alter_asr::Language;
 use alter_brain::{AnswerEvent, Citation};
 use alter_core::{CancelToken, TwinId};
-use alter_tts::{Emotion, SpeakOptions, Speech, TimedViseme, Unsupported};
+use alter_tts::{Emotion, SpeakOptions, Speech, Synthesizer, TimedViseme, Unsupported};
 use serde::Serialize;
 
 use crate::voice_out::with_tuning;
@@ -50,6 +51,23 @@ fn tts_emotion(e: alter_brain::ReplyEmotion) -> Emotion {
     Emotion::parse(e.as_str()).unwrap_or_default()
 }
 
+/// How a reply sentence is spoken: the twin's tuned voice with the reply's emotion.
+fn reply_options(emotion: Emotion, voice: &SpeakOptions) -> SpeakOptions {
+    with_tuning(SpeakOptions { emotion, unsupported: Unsupported::SpeakRest, ..SpeakOptions::default() }, voice)
+}
+
+/// Synthesises off the async runtime; the outer error is the thread failing, the inner the synthesis.
+async fn synthesize(
+    synth: &Arc<Synthesizer>,
+    text: String,
+    options: SpeakOptions,
+) -> Result<Result<Speech, alter_tts::TtsError>, alter_tts::TtsError> {
+    let synth = Arc::clone(synth);
+    tokio::task::spawn_blocking(move || synth.synthesize(&text, &options))
+        .await
+        .map_err(|e| alter_tts::TtsError::Inference(format!("the speech thread failed: {e}")))
+}
+
 impl Engine {
     pub async fn talk(
         &self,
@@ -81,14 +99,7 @@ impl Engine {
             match event {
                 AnswerEvent::Started { emotion: reading, .. } => emotion = tts_emotion(reading.reply),
                 AnswerEvent::Sentence(sentence) => {
-                    let options =
-                        SpeakOptions { emotion, unsupported: Unsupported::SpeakRest, ..SpeakOptions::default() };
-                    let options = with_tuning(options, &voice);
-                    let synth = synth.clone();
-                    let part = tokio::task::spawn_blocking(move || synth.synthesize(&sentence.spoken, &options))
-                        .await
-                        .map_err(|e| alter_tts::TtsError::Inference(format!("the speech thread failed: {e}")))?;
-                    match part {
+                    match synthesize(&synth, sentence.spoken, reply_options(emotion, &voice)).await? {
                         Ok(part) => {
                             first_audio.get_or_insert_with(|| ms(end_of_speech));
                             speech.append(part);
@@ -108,16 +119,7 @@ impl Engine {
             finished.ok_or_else(|| alter_brain::BrainError::Internal("the answer stream ended early".into()))?;
         if speech.samples.is_empty() {
             // Declines and refusals arrive whole with the final answer.
-            let options = with_tuning(
-                SpeakOptions { emotion, unsupported: Unsupported::SpeakRest, ..Default::default() },
-                &voice,
-            );
-            let text = answer.spoken.clone();
-            let synth = synth.clone();
-            let part = tokio::task::spawn_blocking(move || synth.synthesize(&text, &options))
-                .await
-                .map_err(|e| alter_tts::TtsError::Inference(format!("the speech thread failed: {e}")))?;
-            match part {
+            match synthesize(&synth, answer.spoken.clone(), reply_options(emotion, &voice)).await? {
                 Ok(part) => {
                     first_audio.get_or_insert_with(|| ms(end_of_speech));
                     speech.append(part);
