@@ -40,6 +40,8 @@ pub enum Command {
     Talk(TalkArgs),
     /// Scores a twin on a question set (hit@k, accuracy, citations, declines, latency).
     Eval(EvalArgs),
+    /// Runs the benchmarks (models, retrieval, asr, tts, llm), each beside its baseline.
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +88,21 @@ pub struct TalkArgs {
     /// Conversation session, so follow-up questions see earlier turns.
     #[arg(long)]
     pub session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// One benchmark: models, retrieval, asr, tts or llm (default: all of them).
+    pub name: Option<String>,
+    /// Evaluation folder for retrieval quality and speech accuracy (docs/, questions.jsonl, audio/).
+    #[arg(long, value_name = "DIR")]
+    pub eval: Option<std::path::PathBuf>,
+    /// Skip the baselines that need software installed from PyPI (piper-tts, llama-cpp-python).
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Chunk counts for the retrieval latency table.
+    #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+    pub sizes: Vec<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,9 @@ pub enum EngineError {
     /// The folder given to a build is not usable as a twin source.
     #[error("{0}")]
     BadSource(String),
+    /// A benchmark was asked for something it cannot run (unknown name, missing inputs).
+    #[error("{0}")]
+    Bench(String),
     /// Another job holds the twin.
     #[error("{0}")]
     Busy(String),
@@ -51,6 +54,7 @@ impl HasErrorCode for EngineError {
             EngineError::Store(e) => e.code(),
             EngineError::Knowledge(e) => e.code(),
             EngineError::BadSource(_) => ErrorCode::InvalidInput,
+            EngineError::Bench(_) => ErrorCode::InvalidInput,
             EngineError::Busy(_) => ErrorCode::Busy,
             EngineError::Io { .. } => ErrorCode::Io,
             EngineError::Asr(e) => e.code(),

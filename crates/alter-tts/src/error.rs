@@ -68,3 +68,14 @@ impl From<ort::Error> for TtsError {
         TtsError::Inference(e.to_string())
     }
 }
+
+impl From<alter_onnx::RuntimeError> for TtsError {
+    fn from(e: alter_onnx::RuntimeError) -> Self {
+        match e {
+            alter_onnx::RuntimeError::Missing { looked_in } => {
+                TtsError::RuntimeMissing { looked_in: looked_in.display().to_string() }
+            }
+            alter_onnx::RuntimeError::Broken { path, reason } => TtsError::RuntimeBroken { path, reason },
+        }
+    }
+}

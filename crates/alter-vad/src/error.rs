@@ -46,3 +46,12 @@ impl HasErrorCode for VadError {
         }
     }
 }
+
+impl From<alter_onnx::RuntimeError> for VadError {
+    fn from(e: alter_onnx::RuntimeError) -> Self {
+        match e {
+            alter_onnx::RuntimeError::Missing { looked_in } => VadError::RuntimeMissing(looked_in),
+            alter_onnx::RuntimeError::Broken { path, reason } => VadError::RuntimeBroken { path, reason },
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! One file per subcommand; this module opens the engine and dispatches.
 
 mod ask;
+mod bench;
 mod build;
 mod eval;
 mod ingest;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> Result<(), ErrorReport> {
         Command::Ask(args) => ask::run(&open_engine().await?, args, &cli.global).await,
         Command::Talk(args) => talk::run(&open_engine().await?, args, &cli.global).await,
         Command::Eval(args) => eval::run(&open_engine().await?, args, &cli.global).await,
+        Command::Bench(args) => bench::run(args, &cli.global).await,
     }
 }
 

@@ -223,6 +223,12 @@ mod tests {
     }
 
     #[test]
+    fn mutated_files_never_panic() {
+        let (ok, err) = crate::formats::mutate::fuzz(&tiny(), 20_000, |b| parse(b).map(|m| m.vars.len()));
+        assert!(ok > 0 && err > 0, "the mutations exercise both paths: {ok} parsed, {err} refused");
+    }
+
+    #[test]
     fn parses_and_resolves_aliases() {
         let buf = tiny();
         let m = parse(&buf).unwrap();

@@ -110,11 +110,11 @@ pub fn read_header<R: Read>(input: R, len: u64) -> Result<WhisperGgmlHeader, Str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A tiny but structurally valid file: vocab 4 (3 tokens), 2 mels × 3, one embedding.
-    fn tiny(n_vocab: i32, emb_rows: i32) -> Vec<u8> {
+    pub fn tiny(n_vocab: i32, emb_rows: i32) -> Vec<u8> {
         let mut b = GGML_MAGIC.to_le_bytes().to_vec();
         for h in [n_vocab, 4, 2, 1, 1, 4, 2, 1, 1, 2, 1] {
             b.extend(h.to_le_bytes());
@@ -140,6 +140,12 @@ mod tests {
 
     fn parse(b: &[u8]) -> Result<WhisperGgmlHeader, String> {
         read_header(b, b.len() as u64)
+    }
+
+    #[test]
+    fn mutated_files_never_panic() {
+        let (ok, err) = crate::formats::mutate::fuzz(&tiny(4, 4), 20_000, parse);
+        assert!(ok > 0 && err > 0, "the mutations exercise both paths: {ok} parsed, {err} refused");
     }
 
     #[test]

@@ -316,6 +316,12 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn mutated_files_never_panic() {
+        let (ok, err) = crate::formats::mutate::fuzz(&tiny(), 20_000, parse);
+        assert!(ok > 0 && err > 0, "the mutations exercise both paths: {ok} parsed, {err} refused");
+    }
+
+    #[test]
     fn garbage_never_panics() {
         // Deterministic pseudo-random bytes after a valid magic and version.
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;

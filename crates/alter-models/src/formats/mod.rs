@@ -3,3 +3,6 @@
 pub mod ggml;
 pub mod gguf;
 pub mod reader;
+
+#[cfg(test)]
+pub(crate) mod mutate;

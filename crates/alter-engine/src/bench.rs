@@ -1,0 +1,297 @@
+//! `alter bench [NAME]`: every benchmark, each printed beside a baseline
+//! measured in the same run.
+//!
+//! | name        | measures                                             | baseline                         |
+//! |-------------|------------------------------------------------------|----------------------------------|
+//! | `models`    | load time and one real inference of every model      | the model's own inference time   |
+//! | `retrieval` | ingest throughput, search p50/p95 at 10k/100k chunks, hit@k per method | naive scan, BM25 alone |
+//! | `asr`       | real-time factor; WER/CER on the eval's spoken questions | whisper-rs called bare        |
+//! | `tts`       | real-time factor, time to first audio                | the PyPI `piper-tts` command     |
+//! | `llm`       | prefill and decode tok/s at 64/256/1024 tokens       | llama.cpp (`llama-cpp-python`)   |
+//!
+//! Each crate owns its benchmark; this module only chooses inputs and
+//! collects the printable sections. Everything here blocks: call it from a
+//! blocking thread.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use alter_audio::{Audio, SpeakerEncoder};
+use alter_knowledge::{Embedder, EmbedderOptions};
+use alter_llm::{ChatMessage, GenerateRequest, Llm};
+use alter_models::{ModelId, ModelPaths};
+use alter_tts::{SpeakOptions, Synthesizer};
+use serde::Serialize;
+
+use crate::EngineError;
+
+/// Benchmark names, in the order `alter bench` runs them.
+pub const NAMES: [&str; 5] = ["models", "retrieval", "asr", "tts", "llm"];
+
+/// What the benchmarks run on.
+#[derive(Debug, Clone)]
+pub struct BenchInputs {
+    pub models_dir: PathBuf,
+    pub threads: usize,
+    /// An evaluation folder (`docs/`, `questions.jsonl`, `audio/`), when there is one.
+    pub eval_dir: Option<PathBuf>,
+    /// Skip baselines that install software (`piper-tts`, `llama-cpp-python`).
+    pub no_baseline: bool,
+    /// Chunk counts for the retrieval latency table.
+    pub retrieval_sizes: Vec<usize>,
+}
+
+/// One benchmark's output.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchSection {
+    pub name: String,
+    /// The tables as printed.
+    pub text: String,
+    pub data: serde_json::Value,
+}
+
+/// Runs the benchmark called `name`.
+pub fn run(name: &str, inputs: &BenchInputs) -> Result<BenchSection, EngineError> {
+    let (text, data) = match name {
+        "models" => {
+            let rows = model_loads(&inputs.models_dir, inputs.threads);
+            (model_table(&rows), json(&rows))
+        }
+        "retrieval" => retrieval(inputs)?,
+        "asr" => asr(inputs)?,
+        "tts" => {
+            let opts =
+                alter_tts::bench::BenchOptions { threads: inputs.threads, venv: None, no_baseline: inputs.no_baseline };
+            let report = alter_tts::bench::run_bench(&inputs.models_dir, &opts)?;
+            (report.to_string(), json(&report))
+        }
+        "llm" => {
+            let model = ModelPaths::new(&inputs.models_dir).qwen()?;
+            let mut opts = alter_llm::bench::BenchOptions::new(model);
+            opts.threads = inputs.threads;
+            opts.baseline = !inputs.no_baseline;
+            let report = alter_llm::bench::run_bench(&opts)?;
+            (report.to_string(), json(&report))
+        }
+        other => {
+            return Err(EngineError::Bench(format!(
+                "unknown benchmark {other:?}; choose one of: {}",
+                NAMES.join(", ")
+            )));
+        }
+    };
+    Ok(BenchSection { name: name.to_owned(), text, data })
+}
+
+fn json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// Loading one model and running it once.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelLoad {
+    pub model: String,
+    pub load_ms: f64,
+    pub inference: String,
+    pub inference_ms: f64,
+    /// What the inference produced, or why the model could not run.
+    pub result: String,
+    pub ok: bool,
+}
+
+fn timed<T, E: std::fmt::Display>(f: impl FnOnce() -> Result<T, E>) -> (Result<T, String>, f64) {
+    let started = Instant::now();
+    let r = f().map_err(|e| e.to_string());
+    (r, started.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Loads every built-in model and runs one real inference with each: the
+/// voice speaks a sentence, Whisper transcribes it, the VAD and the speaker
+/// encoder run on it, the embedders embed a query, the LLMs write a few tokens.
+pub fn model_loads(models_dir: &Path, threads: usize) -> Vec<ModelLoad> {
+    let mut rows = Vec::new();
+    let mut row =
+        |model: &str, load: (Result<(), String>, f64), inference: &str, run: (Result<String, String>, f64)| {
+            let (ok, result) = match (load.0, run.0) {
+                (Err(e), _) | (Ok(()), Err(e)) => (false, format!("{e}")),
+                (Ok(()), Ok(r)) => (true, r),
+            };
+            rows.push(ModelLoad {
+                model: model.to_owned(),
+                load_ms: load.1,
+                inference: inference.to_owned(),
+                inference_ms: run.1,
+                result,
+                ok,
+            });
+        };
+    let sentence = "Hello, this is Alter. The budget review is on Friday.";
+
+    let (synth, load) = timed(|| Synthesizer::load(models_dir, &alter_tts::LoadOptions { voice: None, threads }));
+    let (speech, run) = match &synth {
+        Ok(s) => timed(|| s.synthesize(sentence, &SpeakOptions::default())),
+        Err(e) => (Err(e.clone()), 0.0),
+    };
+    let speech16 = speech
+        .as_ref()
+        .ok()
+        .and_then(|s| alter_audio::resample(&s.samples, s.sample_rate, 16_000).ok())
+        .unwrap_or_default();
+    row(
+        ModelId::PiperJoe.as_str(),
+        (synth.map(|_| ()), load),
+        "speak one sentence",
+        (speech.map(|s| format!("{:.1} s of speech", s.duration_ms() / 1000.0)), run),
+    );
+    let need_speech =
+        || if speech16.is_empty() { Err("no speech to run on (the voice failed)".to_owned()) } else { Ok(()) };
+
+    let asr_opts = alter_asr::TranscriberOptions { threads: Some(threads) };
+    let (asr, load) = timed(|| alter_asr::Transcriber::load(&alter_asr::model_path(models_dir), &asr_opts));
+    let run = match &asr {
+        Ok(t) => timed(|| {
+            need_speech()?;
+            t.transcribe_blocking(&speech16, &alter_asr::TranscribeOptions::default())
+                .map(|tr| format!("{:?}", tr.text.trim()))
+                .map_err(|e| e.to_string())
+        }),
+        Err(e) => (Err(e.clone()), 0.0),
+    };
+    row(ModelId::WhisperBase.as_str(), (asr.map(|_| ()), load), "transcribe that sentence", run);
+
+    let (vad, load) = timed(|| alter_vad::Vad::load(models_dir, alter_vad::VadOptions::default()));
+    let run = match vad {
+        Ok(mut v) => {
+            let r = timed(|| {
+                need_speech()?;
+                let mut events = v.push(&speech16).map_err(|e| e.to_string())?;
+                events.extend(v.finish());
+                Ok::<_, String>(format!("{} speech events", events.len()))
+            });
+            row(ModelId::SileroVad.as_str(), (Ok(()), load), "detect speech in it", r);
+            None
+        }
+        Err(e) => Some((Err(e), load)),
+    };
+    if let Some((load_err, load)) = run {
+        row(ModelId::SileroVad.as_str(), (load_err, load), "detect speech in it", (Err(String::new()), 0.0));
+    }
+
+    let (enc, load) = timed(|| SpeakerEncoder::load(models_dir));
+    let run = match &enc {
+        Ok(e) => timed(|| {
+            need_speech()?;
+            e.embed(&Audio::new(speech16.clone(), 16_000))
+                .map(|v| format!("{}-d voice embedding", v.len()))
+                .map_err(|e| e.to_string())
+        }),
+        Err(e) => (Err(e.clone()), 0.0),
+    };
+    row(ModelId::Resemblyzer.as_str(), (enc.map(|_| ()), load), "embed the speaker", run);
+
+    for id in [ModelId::E5Small, ModelId::MiniLm] {
+        let dir = models_dir.join(id.relative_path());
+        let (emb, load) = timed(|| Embedder::load(&dir, &EmbedderOptions { threads, ..Default::default() }));
+        let run = match &emb {
+            Ok(e) => timed(|| {
+                e.embed_query("how many vacation days do new employees get?").map(|v| format!("{}-d vector", v.len()))
+            }),
+            Err(e) => (Err(e.clone()), 0.0),
+        };
+        row(id.as_str(), (emb.map(|_| ()), load), "embed a query", run);
+    }
+
+    for id in [ModelId::Qwen25Coder05B, ModelId::SmolLm2] {
+        let (llm, load) = timed(|| {
+            let path = alter_models::resolve(models_dir, id)?;
+            Llm::load(&path, &alter_llm::LoadOptions { threads, max_context: 2048 }).map_err(EngineError::from)
+        });
+        let run = match &llm {
+            Ok(l) => timed(|| {
+                let mut req = GenerateRequest::new(vec![ChatMessage::user("Say hello to a new colleague.")]);
+                req.max_tokens = 8;
+                l.generate_blocking(req, alter_core::CancelToken::new())
+                    .map(|s| format!("{} tokens: {:?}", s.generated_tokens, s.text.trim()))
+            }),
+            Err(e) => (Err(e.clone()), 0.0),
+        };
+        row(id.as_str(), (llm.map(|_| ()), load), "write 8 tokens", run);
+    }
+    rows
+}
+
+fn model_table(rows: &[ModelLoad]) -> String {
+    let mut out = String::from("## Model load and first inference\n");
+    out.push_str(&format!(
+        "| {:<34} | {:>9} | {:<24} | {:>12} | result\n",
+        "model", "load ms", "inference", "inference ms"
+    ));
+    out.push_str(&format!("|{}|{}|{}|{}|-------\n", "-".repeat(36), "-".repeat(11), "-".repeat(26), "-".repeat(14)));
+    for r in rows {
+        let result = if r.ok { r.result.clone() } else { format!("FAILED: {}", r.result) };
+        out.push_str(&format!(
+            "| {:<34} | {:>9.0} | {:<24} | {:>12.0} | {}\n",
+            r.model,
+            r.load_ms,
+            r.inference,
+            r.inference_ms,
+            result.chars().take(70).collect::<String>()
+        ));
+    }
+    out.push_str("Baseline: each model's load beside its own first inference, in the same process.\n");
+    out
+}
+
+fn retrieval(inputs: &BenchInputs) -> Result<(String, serde_json::Value), EngineError> {
+    let dir = inputs.models_dir.join(alter_knowledge::embed::DEFAULT_MODEL_DIR);
+    let embedder = Embedder::load(&dir, &EmbedderOptions { threads: inputs.threads, ..Default::default() })?;
+    let work_dir = std::env::temp_dir().join(format!("alter-bench-retrieval-{}", std::process::id()));
+    let opts = alter_knowledge::bench::BenchOptions {
+        sizes: inputs.retrieval_sizes.clone(),
+        ingest_pages: 200,
+        eval_dir: inputs.eval_dir.clone(),
+        pdfs: Vec::new(),
+        work_dir: work_dir.clone(),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| EngineError::Bench(format!("no async runtime: {e}")))?;
+    let tables = rt.block_on(alter_knowledge::bench::run(&embedder, &opts));
+    let _ = std::fs::remove_dir_all(&work_dir);
+    let tables = tables?;
+    let text = tables.iter().map(|t| t.to_string()).collect::<Vec<_>>().join("\n");
+    Ok((text, json(&tables)))
+}
+
+fn asr(inputs: &BenchInputs) -> Result<(String, serde_json::Value), EngineError> {
+    let model = alter_asr::model_path(&inputs.models_dir);
+    let Some(eval) = inputs.eval_dir.as_ref().filter(|d| d.join("audio").is_dir()) else {
+        return Err(EngineError::Bench("the asr benchmark needs an evaluation folder with audio/ (--eval DIR)".into()));
+    };
+    let mut clips: Vec<PathBuf> = std::fs::read_dir(eval.join("audio"))
+        .map_err(|e| EngineError::Bench(format!("{}: {e}", eval.join("audio").display())))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .collect();
+    clips.sort();
+    let mut text = String::new();
+    let mut data = Vec::new();
+    for clip in clips.iter().take(2) {
+        let opts = alter_asr::AsrBenchOptions {
+            model: model.clone(),
+            audio: clip.clone(),
+            repeats: 3,
+            transcribe: alter_asr::TranscribeOptions { timestamps: false, ..Default::default() },
+            threads: Some(inputs.threads),
+        };
+        let r = alter_asr::run_asr_bench(&opts)?;
+        text.push_str(&r.table());
+        data.push(json(&r));
+    }
+    let t = alter_asr::Transcriber::load(&model, &alter_asr::TranscriberOptions { threads: Some(inputs.threads) })?;
+    let w = alter_asr::run_wer_bench(&t, &eval.join("questions.jsonl"), &eval.join("audio"))?;
+    text.push_str(&w.table());
+    Ok((text, serde_json::json!({ "rtf": data, "wer": json(&w) })))
+}

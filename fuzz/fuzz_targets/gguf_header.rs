@@ -1,0 +1,7 @@
+#![no_main]
+use alter_models::formats::gguf::{ReadOptions, read_header};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = read_header(data, data.len() as u64, ReadOptions { keep_arrays: true });
+});
