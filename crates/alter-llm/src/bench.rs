@@ -4,7 +4,8 @@
 //! ids (prompt lengths 64/256/1024 by default). llama.cpp comes from the PyPI
 //! package `llama-cpp-python`, compiled from source into a cached venv
 //! (`$ALTER_MODELS_DIR/.bench-venv`, or `ALTER_LLM_BENCH_VENV`) with
-//! `CMAKE_ARGS=-DGGML_NATIVE=ON`; if that fails the report says "baseline
+//! `CMAKE_ARGS` for AVX2/FMA/F16C, the instruction set our build targets
+//! (`.cargo/config.toml`), so neither side uses wider vectors; if that fails the report says "baseline
 //! unavailable" and why. Timings on a shared machine are noisy: compare the
 //! two columns of one run, not runs with each other.
 
@@ -168,6 +169,11 @@ for toks in cfg["prompts"]:
 print(json.dumps({"rows": out, "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 "#;
 
+/// llama.cpp's build flags: the same instruction set as ours (x86-64-v3), no
+/// CPU-variant dispatch (a variant built for instructions the machine lacks
+/// crashed with "invalid opcode" here).
+const LLAMA_CMAKE_ARGS: &str = "-DGGML_NATIVE=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_BACKEND_DL=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON";
+
 /// Make sure the venv has llama-cpp-python; returns its python.
 fn ensure_baseline(venv: &Path) -> Result<PathBuf, String> {
     let py = venv.join("bin").join("python");
@@ -182,8 +188,9 @@ fn ensure_baseline(venv: &Path) -> Result<PathBuf, String> {
         return Err("python3 -m venv failed".into());
     }
     let out = Command::new(&py)
-        .args(["-m", "pip", "install", "--quiet", "llama-cpp-python"])
-        .env("CMAKE_ARGS", "-DGGML_NATIVE=ON")
+        // --no-cache-dir: a wheel cached from a build with other flags would be reused silently.
+        .args(["-m", "pip", "install", "--quiet", "--no-cache-dir", "llama-cpp-python"])
+        .env("CMAKE_ARGS", LLAMA_CMAKE_ARGS)
         .output()
         .map_err(|e| format!("pip: {e}"))?;
     if !out.status.success() || !ok(&py) {
