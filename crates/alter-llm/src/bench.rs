@@ -152,6 +152,8 @@ fn measure_ours(model: &Model, tokens: &[TokenId], decode: usize) -> Result<(f64
 
 const BASELINE_PY: &str = r#"
 import json, sys, time, resource
+import numpy as np
+import llama_cpp
 from llama_cpp import Llama
 cfg = json.load(sys.stdin)
 llm = Llama(model_path=cfg["model"], n_threads=cfg["threads"], n_threads_batch=cfg["threads"],
@@ -163,7 +165,10 @@ for toks in cfg["prompts"]:
     nxt = toks[-1]
     t = time.perf_counter()
     for _ in range(cfg["decode"]):
-        llm.eval([nxt]); nxt = int(llm.scores[llm.n_tokens - 1].argmax())
+        llm.eval([nxt])
+        # The last position's logits (llm.scores only holds n_batch rows).
+        last = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),))
+        nxt = int(last.argmax())
     dec = cfg["decode"] / (time.perf_counter() - t)
     out.append([pre, dec])
 print(json.dumps({"rows": out, "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))

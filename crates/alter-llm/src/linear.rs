@@ -90,10 +90,23 @@ impl QMat {
         Ok(self.decode(&xt)?.flatten_all()?.to_vec1::<f32>()?)
     }
 
-    /// Decoding path: candle's quantized vec-dot (activation quantized to the
-    /// weight's companion 8-bit format, integer dot products, rows in parallel).
+    /// Decoding path: the activation quantized to 8 bits, integer dot
+    /// products, rows in parallel — candle's kernels, except for the formats
+    /// candle runs without SIMD (Q5_0 in Qwen2.5's Q4_K_M, Q4_1, Q5_1), which
+    /// take ours.
     fn decode(&self, x: &Tensor) -> Result<Tensor, LlmError> {
-        Ok(QMatMul::QTensor(self.qt.clone()).forward(x)?)
+        if !quant::has_q8_kernel(self.ty) {
+            return Ok(QMatMul::QTensor(self.qt.clone()).forward(x)?);
+        }
+        let xq = quant::Q8Blocks::quantize(&x.flatten_all()?.to_vec1::<f32>()?);
+        let data = self.bytes();
+        let mut out = vec![0f32; self.rows];
+        const ROWS: usize = 64;
+        out.par_chunks_mut(ROWS).enumerate().for_each(|(i, o)| {
+            let start = i * ROWS * self.row_bytes;
+            quant::dot_rows_q8(self.ty, &data[start..start + o.len() * self.row_bytes], self.row_bytes, &xq, o);
+        });
+        Ok(Tensor::from_vec(out, (1, self.rows), &Device::Cpu)?)
     }
 
     /// Our own fused f32 dequantise-and-dot (reference for a SIMD decode path).

@@ -233,6 +233,158 @@ pub fn dequant_row(ty: GgmlType, row: &[u8], out: &mut [f32]) {
     dequant_row_impl(ty, row, out)
 }
 
+/// Whether [`dot_rows_q8`] serves `ty` (32-element formats candle's integer
+/// kernels run without SIMD).
+pub fn has_q8_kernel(ty: GgmlType) -> bool {
+    matches!(ty, GgmlType::Q4_1 | GgmlType::Q5_0 | GgmlType::Q5_1)
+}
+
+/// An activation vector quantised to 8 bits per 32-element block (ggml's Q8_0):
+/// `x ≈ q × d`, plus each block's float sum for formats with a minimum.
+pub struct Q8Blocks {
+    pub q: Vec<i8>,
+    pub d: Vec<f32>,
+    pub sum: Vec<f32>,
+}
+
+impl Q8Blocks {
+    pub fn quantize(x: &[f32]) -> Q8Blocks {
+        let n = x.len().div_ceil(32);
+        let mut out = Q8Blocks { q: vec![0; n * 32], d: vec![0.0; n], sum: vec![0.0; n] };
+        for (b, xb) in x.chunks(32).enumerate() {
+            let amax = xb.iter().fold(0f32, |m, v| m.max(v.abs()));
+            let d = amax / 127.0;
+            let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
+            for (q, v) in out.q[b * 32..].iter_mut().zip(xb) {
+                *q = (v * inv).round() as i8;
+            }
+            out.d[b] = d;
+            out.sum[b] = xb.iter().sum();
+        }
+        out
+    }
+}
+
+/// Σ w·x over one 32-weight block given as integers (before scaling).
+#[inline(always)]
+fn idot32(w: &[i8; 32], x: &[i8]) -> i32 {
+    let mut acc = 0i32;
+    for i in 0..32 {
+        acc += w[i] as i32 * x[i] as i32;
+    }
+    acc
+}
+
+#[inline(always)]
+fn dot_row_q8_impl(ty: GgmlType, row: &[u8], x: &Q8Blocks) -> f32 {
+    let (_, bb) = ty.block();
+    let mut total = 0f32;
+    let mut w = [0i8; 32];
+    for (i, b) in row.chunks_exact(bb).enumerate() {
+        let xq = &x.q[i * 32..i * 32 + 32];
+        match ty {
+            GgmlType::Q5_0 => {
+                let qh = u32::from_le_bytes([b[2], b[3], b[4], b[5]]);
+                for j in 0..16 {
+                    let x0 = (b[6 + j] & 0xF) as u32 | (((qh >> j) << 4) & 0x10);
+                    let x1 = (b[6 + j] >> 4) as u32 | ((qh >> (j + 12)) & 0x10);
+                    w[j] = x0 as i8 - 16;
+                    w[j + 16] = x1 as i8 - 16;
+                }
+                total += h(b, 0) * x.d[i] * idot32(&w, xq) as f32;
+            }
+            GgmlType::Q5_1 => {
+                let qh = u32::from_le_bytes([b[4], b[5], b[6], b[7]]);
+                for j in 0..16 {
+                    w[j] = ((b[8 + j] & 0xF) as u32 | (((qh >> j) << 4) & 0x10)) as i8;
+                    w[j + 16] = ((b[8 + j] >> 4) as u32 | ((qh >> (j + 12)) & 0x10)) as i8;
+                }
+                total += h(b, 0) * x.d[i] * idot32(&w, xq) as f32 + h(b, 2) * x.sum[i];
+            }
+            GgmlType::Q4_1 => {
+                for j in 0..16 {
+                    w[j] = (b[4 + j] & 0xF) as i8;
+                    w[j + 16] = (b[4 + j] >> 4) as i8;
+                }
+                total += h(b, 0) * x.d[i] * idot32(&w, xq) as f32 + h(b, 2) * x.sum[i];
+            }
+            _ => unreachable!("dot_rows_q8 called for {ty:?}"),
+        }
+    }
+    total
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma,f16c")]
+unsafe fn dot_rows_q8_avx2(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &Q8Blocks, out: &mut [f32]) {
+    for (o, r) in out.iter_mut().zip(rows.chunks_exact(row_bytes)) {
+        *o = if ty == GgmlType::Q5_0 {
+            // SAFETY: AVX2 is enabled for this function; whole rows are passed.
+            unsafe { q5_0_avx2::dot_row(r, x) }
+        } else {
+            dot_row_q8_impl(ty, r, x)
+        };
+    }
+}
+
+/// Q5_0 × Q8_0 with AVX2, as ggml does it: nibbles and high bits expand to
+/// signed bytes in registers, `maddubs` multiplies byte pairs, `madd` sums them.
+#[cfg(target_arch = "x86_64")]
+mod q5_0_avx2 {
+    use std::arch::x86_64::*;
+
+    use super::{Q8Blocks, h};
+
+    /// 0xFF in byte k where bit k of `bits` is set.
+    #[target_feature(enable = "avx2")]
+    fn bytes_from_bits(bits: u32) -> __m256i {
+        let shuffle = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0);
+        let bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(bits as i32), shuffle);
+        let mask = _mm256_set1_epi64x(0x7fbfdfeff7fbfdfe);
+        _mm256_cmpeq_epi8(_mm256_or_si256(bytes, mask), _mm256_set1_epi64x(-1))
+    }
+
+    #[target_feature(enable = "avx2,fma,f16c")]
+    pub(super) unsafe fn dot_row(row: &[u8], x: &Q8Blocks) -> f32 {
+        let mut acc = _mm256_setzero_ps();
+        for (i, b) in row.chunks_exact(22).enumerate() {
+            // SAFETY: a block is 22 bytes (2 scale, 4 high bits, 16 nibbles); x holds 32 bytes per block.
+            let (nibbles, y) = unsafe {
+                (
+                    _mm_loadu_si128(b[6..].as_ptr() as *const __m128i),
+                    _mm256_loadu_si256(x.q[i * 32..].as_ptr() as *const __m256i),
+                )
+            };
+            let both = _mm256_set_m128i(_mm_srli_epi16(nibbles, 4), nibbles);
+            let low = _mm256_and_si256(both, _mm256_set1_epi8(0x0f));
+            // value − 16: OR 0xF0 (i.e. −16 as a signed byte) where the fifth bit is clear.
+            let high = _mm256_andnot_si256(bytes_from_bits(u32::from_le_bytes([b[2], b[3], b[4], b[5]])), _mm256_set1_epi8(0xf0u8 as i8));
+            let w = _mm256_or_si256(low, high);
+            // |w| · (y with w's sign): maddubs needs one unsigned operand.
+            let products = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(y, w));
+            let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(products, _mm256_set1_epi16(1)));
+            acc = _mm256_fmadd_ps(_mm256_set1_ps(h(b, 0) * x.d[i]), sums, acc);
+        }
+        let quad = _mm_add_ps(_mm256_castps256_ps128(acc), _mm256_extractf128_ps(acc, 1));
+        let pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
+        _mm_cvtss_f32(_mm_add_ss(pair, _mm_movehdup_ps(pair)))
+    }
+}
+
+/// `out[i] = dot(row i, x)` with integer block products (the decoding
+/// kernel for [`has_q8_kernel`] formats; `x` from [`Q8Blocks::quantize`]).
+pub fn dot_rows_q8(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &Q8Blocks, out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if *AVX2 {
+        // SAFETY: the CPU supports the features the function was compiled for.
+        unsafe { dot_rows_q8_avx2(ty, rows, row_bytes, x, out) };
+        return;
+    }
+    for (o, r) in out.iter_mut().zip(rows.chunks_exact(row_bytes)) {
+        *o = dot_row_q8_impl(ty, r, x);
+    }
+}
+
 /// `out[i] = dot(row i of rows, x)` for consecutive rows of `row_bytes` bytes.
 #[allow(dead_code)]
 pub fn dot_rows(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &[f32], out: &mut [f32]) {
@@ -244,5 +396,57 @@ pub fn dot_rows(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &[f32], out: &mu
     }
     for (o, r) in out.iter_mut().zip(rows.chunks_exact(row_bytes)) {
         *o = dot_row_impl(ty, r, x);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Random bytes make valid blocks once each block's f16 scale (and min) is sane.
+    fn random_row(ty: GgmlType, blocks: usize, seed: u64) -> Vec<u8> {
+        let (_, bb) = ty.block();
+        let mut x = seed | 1;
+        let mut row: Vec<u8> = (0..blocks * bb)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        for b in row.chunks_exact_mut(bb) {
+            let (d, m) = (0.01 + b[0] as f32 / 5000.0, -0.05 + b[3] as f32 / 3000.0);
+            b[..2].copy_from_slice(&f16::from_f32(d).to_le_bytes());
+            if ty != GgmlType::Q5_0 {
+                b[2..4].copy_from_slice(&f16::from_f32(m).to_le_bytes());
+            }
+        }
+        row
+    }
+
+    #[test]
+    fn integer_decoding_matches_float_dequantisation() {
+        let k = 896;
+        let x: Vec<f32> = (0..k).map(|i| ((i * 37 % 101) as f32 - 50.0) / 40.0).collect();
+        let xq = Q8Blocks::quantize(&x);
+        for ty in [GgmlType::Q4_1, GgmlType::Q5_0, GgmlType::Q5_1] {
+            assert!(has_q8_kernel(ty));
+            let (_, bb) = ty.block();
+            let rows = 8;
+            let data: Vec<u8> = (0..rows).flat_map(|r| random_row(ty, k / 32, 99 + r as u64)).collect();
+            let mut fast = vec![0f32; rows];
+            dot_rows_q8(ty, &data, k / 32 * bb, &xq, &mut fast);
+            for (r, got) in fast.iter().enumerate() {
+                let mut w = vec![0f32; k];
+                dequant_row(ty, &data[r * k / 32 * bb..(r + 1) * k / 32 * bb], &mut w);
+                let want: f32 = w.iter().zip(&x).map(|(a, b)| a * b).sum();
+                let scale: f32 = w.iter().zip(&x).map(|(a, b)| (a * b).abs()).sum();
+                assert!((got - want).abs() <= 0.01 * scale, "{ty:?} row {r}: {got} vs {want} (scale {scale})");
+                // The portable kernel agrees with the SIMD one.
+                let portable = dot_row_q8_impl(ty, &data[r * k / 32 * bb..(r + 1) * k / 32 * bb], &xq);
+                assert!((portable - got).abs() <= 1e-4 * scale, "{ty:?} row {r}: portable {portable} vs {got}");
+            }
+        }
     }
 }

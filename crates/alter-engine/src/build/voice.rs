@@ -200,14 +200,15 @@ async fn tune(
     let measured = tokio::task::spawn_blocking(move || measure_tuning(&synth, &profile, encoder.as_deref()))
         .await
         .map_err(|e| alter_tts::TtsError::Inference(format!("the speech thread failed: {e}")))??;
-    let (options, voice, before, after) = measured;
+    let (options, voice, before, after, unmeasured) = measured;
     outcome.tuning = options;
     outcome.tuned = true;
     outcome.voice = Some(voice);
     (outcome.similarity_before, outcome.pitch_error_before) = before;
     (outcome.similarity_after, outcome.pitch_error_after) = after;
     if outcome.similarity_after.is_none() {
-        outcome.warnings.push("the tuned voice's speaker similarity could not be measured".into());
+        let why = unmeasured.unwrap_or_else(|| "the owner's samples gave no voice embedding".into());
+        outcome.warnings.push(format!("the tuned voice's speaker similarity could not be measured: {why}"));
     }
     Ok(())
 }
@@ -218,16 +219,19 @@ fn measure_tuning(
     synth: &Synthesizer,
     profile: &VoiceProfile,
     encoder: Option<&SpeakerEncoder>,
-) -> Result<(SpeakOptions, String, Figures, Figures), alter_tts::TtsError> {
+) -> Result<(SpeakOptions, String, Figures, Figures, Option<String>), alter_tts::TtsError> {
     let owner_pitch = (profile.pitch.median_hz > 0.0).then_some(profile.pitch.median_hz);
-    let measure = |options: &SpeakOptions| -> Result<(Figures, Option<Vec<f32>>), alter_tts::TtsError> {
+    // The embedding, or why there is none (the build reports it).
+    let measure = |options: &SpeakOptions| -> Result<(Figures, Result<Vec<f32>, String>), alter_tts::TtsError> {
         let speech = synth.synthesize(REFERENCE_TEXT, options)?;
-        let embedding = encoder.and_then(|enc| {
-            let samples = alter_audio::resample(&speech.samples, speech.sample_rate, SPEECH_RATE).ok()?;
-            enc.embed(&Audio::new(samples, SPEECH_RATE)).ok()
-        });
+        let embedding = match encoder {
+            None => Err("the speaker model is not installed".to_owned()),
+            Some(enc) => alter_audio::resample(&speech.samples, speech.sample_rate, SPEECH_RATE)
+                .and_then(|samples| enc.embed(&Audio::new(samples, SPEECH_RATE)))
+                .map_err(|e| e.to_string()),
+        };
         let similarity = match (&embedding, &profile.embedding) {
-            (Some(a), Some(b)) => VoiceProfile::cosine(a, b),
+            (Ok(a), Some(b)) => VoiceProfile::cosine(a, b),
             _ => None,
         };
         let pitch_error = match (alter_tts::dsp::median_pitch(&speech.samples, speech.sample_rate), owner_pitch) {
@@ -238,6 +242,7 @@ fn measure_tuning(
     };
     let (before, voice_embedding) = measure(&SpeakOptions::default())?;
     let candidates: Vec<SpeakerCandidate> = voice_embedding
+        .ok()
         .map(|embedding| SpeakerCandidate { voice: synth.voice().name.clone(), speaker: None, embedding })
         .into_iter()
         .collect();
@@ -247,8 +252,8 @@ fn measure_tuning(
         embedding: profile.embedding.clone(),
     };
     let tuning = synth.tune_toward(&target, &candidates);
-    let (after, _) = measure(&tuning.options)?;
-    Ok((tuning.options, synth.voice().name.clone(), before, after))
+    let (after, after_embedding) = measure(&tuning.options)?;
+    Ok((tuning.options, synth.voice().name.clone(), before, after, after_embedding.err()))
 }
 
 /// The normalised mean of the samples' embeddings.
