@@ -113,7 +113,7 @@ pub fn model_loads(models_dir: &Path, threads: usize) -> Vec<ModelLoad> {
     let mut row =
         |model: &str, load: (Result<(), String>, f64), inference: &str, run: (Result<String, String>, f64)| {
             let (ok, result) = match (load.0, run.0) {
-                (Err(e), _) | (Ok(()), Err(e)) => (false, format!("{e}")),
+                (Err(e), _) | (Ok(()), Err(e)) => (false, e),
                 (Ok(()), Ok(r)) => (true, r),
             };
             rows.push(ModelLoad {

@@ -146,7 +146,7 @@ impl QMat {
         let mut xq: Vec<quant::Q8Blocks> = xs.par_iter().map(|r| quant::Q8Blocks::quantize(r)).collect();
         // Pad to a multiple of four tokens with zeros (their results are dropped).
         let zero = quant::Q8Blocks::quantize(&vec![0f32; self.cols]);
-        while xq.len() % 4 != 0 {
+        while !xq.len().is_multiple_of(4) {
             xq.push(zero.clone());
         }
         let mp = xq.len();

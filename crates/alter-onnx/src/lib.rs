@@ -97,7 +97,7 @@ mod tests {
     #[test]
     fn missing_and_fake_libraries_are_errors_not_hangs() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(find_runtime(dir.path()), None));
+        assert!(find_runtime(dir.path()).is_none());
         let lib = dir.path().join("onnxruntime/libonnxruntime.so");
         std::fs::create_dir_all(lib.parent().unwrap()).unwrap();
         std::fs::write(&lib, b"#!/bin/sh\necho not a library\n").unwrap();

@@ -173,7 +173,7 @@ pub fn parse(buf: &[u8]) -> Result<E5s1, String> {
         let bytes = r.u64("tensor byte count")?;
         let expected = match dtype {
             TensorType::F32 => elements as u64 * 4,
-            TensorType::Q4 if elements % BLOCK == 0 => (elements / BLOCK * BLOCK_BYTES) as u64,
+            TensorType::Q4 if elements.is_multiple_of(BLOCK) => (elements / BLOCK * BLOCK_BYTES) as u64,
             TensorType::Q4 => return Err(format!("tensor '{name}' has {elements} weights, not whole blocks")),
         };
         if bytes != expected {
