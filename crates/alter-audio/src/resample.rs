@@ -94,9 +94,14 @@ impl StreamResampler {
         }
         let mut out = Vec::new();
         let rest = std::mem::take(&mut self.pending);
-        let res =
-            inner.process_partial(Some(&[rest.as_slice()]), None).map_err(|e| AudioError::Resample(e.to_string()))?;
-        Self::emit(&mut self.delay_left, &res[0], &mut out);
+        // rubato refuses an empty partial chunk: when the input was a whole
+        // number of chunks there is nothing left, only the delayed tail.
+        if !rest.is_empty() {
+            let res = inner
+                .process_partial(Some(&[rest.as_slice()]), None)
+                .map_err(|e| AudioError::Resample(e.to_string()))?;
+            Self::emit(&mut self.delay_left, &res[0], &mut out);
+        }
         // Push silence through until the delayed tail has come out.
         let mut guard = 0;
         while self.out_total + (out.len() as u64) < expected && guard < 64 {
@@ -125,6 +130,22 @@ mod tests {
         (0..(rate as f32 * secs) as usize)
             .map(|i| (i as f32 * freq * std::f32::consts::TAU / rate as f32).sin() * 0.5)
             .collect()
+    }
+
+    #[test]
+    fn whole_chunks_of_input_resample() {
+        // An input that is an exact number of the resampler's chunks leaves
+        // nothing pending at the end (this used to fail in `finish`).
+        for (from, to) in [(22_050, 16_000), (44_100, 16_000), (16_000, 22_050)] {
+            for chunks in [1usize, 2, 37] {
+                let x = sine(300.0, from, 0.0)
+                    .into_iter()
+                    .chain((0..chunks * CHUNK).map(|i| (i as f32 * 0.01).sin() * 0.3))
+                    .collect::<Vec<_>>();
+                let y = resample(&x, from, to).unwrap_or_else(|e| panic!("{from}->{to}, {chunks} chunks: {e}"));
+                assert_eq!(y.len() as u64, (x.len() as u64 * to as u64).div_ceil(from as u64));
+            }
+        }
     }
 
     #[test]
