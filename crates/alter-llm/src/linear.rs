@@ -110,20 +110,6 @@ impl QMat {
         Ok(Tensor::from_vec(out, (1, self.rows), &Device::Cpu)?)
     }
 
-    /// Our own fused f32 dequantise-and-dot (reference for a SIMD decode path).
-    #[allow(dead_code)]
-    pub fn matvec_f32(&self, x: &[f32]) -> Vec<f32> {
-        let data = self.bytes();
-        let mut out = vec![0f32; self.rows];
-        let chunk = 32;
-        out.par_chunks_mut(chunk).enumerate().for_each(|(i, o)| {
-            let start = i * chunk * self.row_bytes;
-            let rows = &data[start..start + o.len() * self.row_bytes];
-            quant::dot_rows(self.ty, rows, self.row_bytes, x, o);
-        });
-        out
-    }
-
     /// Dequantise rows `r0..r1` into a row-major f32 buffer.
     fn dequant_rows(&self, r0: usize, r1: usize) -> Vec<f32> {
         let data = self.bytes();

@@ -1,12 +1,10 @@
 //! Block dequantisation and fused dot products for the ggml formats we run.
 //!
-//! Decoding (one token) multiplies each weight row by one activation vector:
-//! [`dot_row`] dequantises one block at a time into a stack buffer and
-//! multiplies it with lane-parallel accumulators so that the compiler can
-//! vectorise without reassociating floats. Prefill (many tokens) uses
-//! [`dequant_row`] to expand weight rows into f32 tiles for a GEMM.
-//! Both are compiled twice — plain and with AVX2/FMA/F16C enabled — and the
-//! fast copy is chosen at run time (the workspace builds for baseline x86-64).
+//! Prefill (many tokens) uses [`dequant_row`] to expand weight rows into f32
+//! tiles for a GEMM. For Q5_0 and Q8_0, decoding ([`dot_rows_q8`]) and prefill
+//! ([`dot_row_x4`]) instead meet 8-bit-quantised activations ([`Q8Blocks`]) in
+//! integer dot products. Each kernel has a portable copy and an AVX2/FMA/F16C
+//! one, chosen at run time.
 //! Invariant: callers pass whole rows (`row.len() == k / block_elems * block_bytes`).
 
 use half::{bf16, f16};
@@ -154,59 +152,10 @@ fn dequant_row_impl(ty: GgmlType, row: &[u8], out: &mut [f32]) {
     }
 }
 
-// The fused f32 decode kernel below is kept as the reference for a SIMD
-// decode path; decoding currently uses candle's integer vec-dot.
-#[allow(dead_code)]
-const LANES: usize = 16;
-
-#[allow(dead_code)]
-#[inline(always)]
-fn dot_acc(a: &[f32], b: &[f32], acc: &mut [f32; LANES]) {
-    for (ca, cb) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
-        for i in 0..LANES {
-            acc[i] += ca[i] * cb[i];
-        }
-    }
-}
-
-#[allow(dead_code)]
-#[inline(always)]
-fn dot_row_impl(ty: GgmlType, row: &[u8], x: &[f32]) -> f32 {
-    let (be, bb) = ty.block();
-    let mut acc = [0f32; LANES];
-    if be == 1 {
-        let mut buf = [0f32; 256];
-        for (xc, rc) in x.chunks(256).zip(row.chunks(256 * bb)) {
-            dequant_row_impl(ty, rc, &mut buf[..xc.len()]);
-            if xc.len() == 256 {
-                dot_acc(&buf, xc, &mut acc);
-            } else {
-                acc[0] += buf[..xc.len()].iter().zip(xc).map(|(a, b)| a * b).sum::<f32>();
-            }
-        }
-    } else {
-        let mut buf = [0f32; 256];
-        for (xc, b) in x.chunks_exact(be).zip(row.chunks_exact(bb)) {
-            dequant_block(ty, b, &mut buf[..be]);
-            dot_acc(&buf[..be], xc, &mut acc);
-        }
-    }
-    acc.iter().sum()
-}
-
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma,f16c")]
 unsafe fn dequant_row_avx2(ty: GgmlType, row: &[u8], out: &mut [f32]) {
     dequant_row_impl(ty, row, out)
-}
-
-#[allow(dead_code)]
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma,f16c")]
-unsafe fn dot_rows_avx2(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &[f32], out: &mut [f32]) {
-    for (o, r) in out.iter_mut().zip(rows.chunks_exact(row_bytes)) {
-        *o = dot_row_impl(ty, r, x);
-    }
 }
 
 fn has_avx2() -> bool {
@@ -309,10 +258,9 @@ fn dot_row_q8_impl(ty: GgmlType, row: &[u8], x: &Q8Blocks) -> f32 {
 #[target_feature(enable = "avx2,fma,f16c")]
 unsafe fn dot_rows_q8_avx2(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &Q8Blocks, out: &mut [f32]) {
     for (o, r) in out.iter_mut().zip(rows.chunks_exact(row_bytes)) {
-        // SAFETY: AVX2 is enabled for this function; whole rows are passed.
         *o = match ty {
-            GgmlType::Q5_0 => unsafe { avx2::dot_row(r, x) },
-            GgmlType::Q8_0 => unsafe { avx2::dot_row_q8_0(r, x) },
+            GgmlType::Q5_0 => avx2::dot_row::<true>(r, x),
+            GgmlType::Q8_0 => avx2::dot_row::<false>(r, x),
             _ => dot_row_q8_impl(ty, r, x),
         };
     }
@@ -335,45 +283,16 @@ mod avx2 {
         _mm256_cmpeq_epi8(_mm256_or_si256(bytes, mask), _mm256_set1_epi64x(-1))
     }
 
+    /// One Q5_0 (`Q5`) or Q8_0 row against one activation vector.
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub(super) unsafe fn dot_row(row: &[u8], x: &Q8Blocks) -> f32 {
+    pub(super) fn dot_row<const Q5: bool>(row: &[u8], x: &Q8Blocks) -> f32 {
+        let bb = if Q5 { 22 } else { 34 };
         let mut acc = _mm256_setzero_ps();
-        for (i, b) in row.chunks_exact(22).enumerate() {
-            // SAFETY: a block is 22 bytes (2 scale, 4 high bits, 16 nibbles); x holds 32 bytes per block.
-            let (nibbles, y) = unsafe {
-                (
-                    _mm_loadu_si128(b[6..].as_ptr() as *const __m128i),
-                    _mm256_loadu_si256(x.q[i * 32..].as_ptr() as *const __m256i),
-                )
-            };
-            let both = _mm256_set_m128i(_mm_srli_epi16(nibbles, 4), nibbles);
-            let low = _mm256_and_si256(both, _mm256_set1_epi8(0x0f));
-            // value − 16: OR 0xF0 (i.e. −16 as a signed byte) where the fifth bit is clear.
-            let high = _mm256_andnot_si256(
-                bytes_from_bits(u32::from_le_bytes([b[2], b[3], b[4], b[5]])),
-                _mm256_set1_epi8(0xf0u8 as i8),
-            );
-            let w = _mm256_or_si256(low, high);
+        for (i, b) in row.chunks_exact(bb).enumerate() {
+            let w = weights::<Q5>(b);
+            // SAFETY: x holds 32 bytes per block.
+            let y = unsafe { _mm256_loadu_si256(x.q[i * 32..].as_ptr() as *const __m256i) };
             // |w| · (y with w's sign): maddubs needs one unsigned operand.
-            let products = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(y, w));
-            let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(products, _mm256_set1_epi16(1)));
-            acc = _mm256_fmadd_ps(_mm256_set1_ps(h(b, 0) * x.d[i]), sums, acc);
-        }
-        hsum(acc)
-    }
-
-    /// Q8_0 × Q8_0: the weights are already signed bytes.
-    #[target_feature(enable = "avx2,fma,f16c")]
-    pub(super) unsafe fn dot_row_q8_0(row: &[u8], x: &Q8Blocks) -> f32 {
-        let mut acc = _mm256_setzero_ps();
-        for (i, b) in row.chunks_exact(34).enumerate() {
-            // SAFETY: a block is 34 bytes (2 scale, 32 values); x holds 32 bytes per block.
-            let (w, y) = unsafe {
-                (
-                    _mm256_loadu_si256(b[2..].as_ptr() as *const __m256i),
-                    _mm256_loadu_si256(x.q[i * 32..].as_ptr() as *const __m256i),
-                )
-            };
             let products = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(y, w));
             let sums = _mm256_cvtepi32_ps(_mm256_madd_epi16(products, _mm256_set1_epi16(1)));
             acc = _mm256_fmadd_ps(_mm256_set1_ps(h(b, 0) * x.d[i]), sums, acc);
@@ -384,31 +303,32 @@ mod avx2 {
     /// Expands one Q5_0 (22-byte) or Q8_0 (34-byte) block to 32 signed bytes.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn weights(q5: bool, b: &[u8]) -> __m256i {
-        if q5 {
-            // SAFETY: the caller passes a whole 22-byte block.
+    fn weights<const Q5: bool>(b: &[u8]) -> __m256i {
+        if Q5 {
+            // SAFETY: the caller passes a whole 22-byte block (2 scale, 4 high bits, 16 nibbles).
             let nibbles = unsafe { _mm_loadu_si128(b[6..].as_ptr() as *const __m128i) };
             let both = _mm256_set_m128i(_mm_srli_epi16(nibbles, 4), nibbles);
             let low = _mm256_and_si256(both, _mm256_set1_epi8(0x0f));
+            // value − 16: OR 0xF0 (i.e. −16 as a signed byte) where the fifth bit is clear.
             let high = _mm256_andnot_si256(
                 bytes_from_bits(u32::from_le_bytes([b[2], b[3], b[4], b[5]])),
                 _mm256_set1_epi8(0xf0u8 as i8),
             );
             _mm256_or_si256(low, high)
         } else {
-            // SAFETY: the caller passes a whole 34-byte block.
+            // SAFETY: the caller passes a whole 34-byte block (2 scale, 32 values).
             unsafe { _mm256_loadu_si256(b[2..].as_ptr() as *const __m256i) }
         }
     }
 
+    /// One Q5_0 (`Q5`) or Q8_0 row against four activation vectors.
     #[target_feature(enable = "avx2,fma,f16c")]
-    pub(super) unsafe fn dot_row_x4(ty: super::GgmlType, row: &[u8], xs: [&Q8Blocks; 4]) -> [f32; 4] {
-        let q5 = ty == super::GgmlType::Q5_0;
-        let bb = if q5 { 22 } else { 34 };
+    pub(super) fn dot_row_x4<const Q5: bool>(row: &[u8], xs: [&Q8Blocks; 4]) -> [f32; 4] {
+        let bb = if Q5 { 22 } else { 34 };
         let mut acc = [_mm256_setzero_ps(); 4];
         let ones = _mm256_set1_epi16(1);
         for (i, b) in row.chunks_exact(bb).enumerate() {
-            let w = weights(q5, b);
+            let w = weights::<Q5>(b);
             let aw = _mm256_sign_epi8(w, w);
             let d = h(b, 0);
             for (a, x) in acc.iter_mut().zip(xs) {
@@ -434,9 +354,11 @@ mod avx2 {
 /// row's blocks are expanded once and reused for all four.
 pub fn dot_row_x4(ty: GgmlType, row: &[u8], xs: [&Q8Blocks; 4]) -> [f32; 4] {
     #[cfg(target_arch = "x86_64")]
-    if *AVX2 && matches!(ty, GgmlType::Q5_0 | GgmlType::Q8_0) {
+    if *AVX2 && has_q8_kernel(ty) {
         // SAFETY: the CPU supports AVX2/FMA/F16C; whole rows are passed.
-        return unsafe { avx2::dot_row_x4(ty, row, xs) };
+        return unsafe {
+            if ty == GgmlType::Q5_0 { avx2::dot_row_x4::<true>(row, xs) } else { avx2::dot_row_x4::<false>(row, xs) }
+        };
     }
     xs.map(|x| dot_row_q8_impl(ty, row, x))
 }
@@ -452,20 +374,6 @@ pub fn dot_rows_q8(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &Q8Blocks, ou
     }
     for (o, r) in out.iter_mut().zip(rows.chunks_exact(row_bytes)) {
         *o = dot_row_q8_impl(ty, r, x);
-    }
-}
-
-/// `out[i] = dot(row i of rows, x)` for consecutive rows of `row_bytes` bytes.
-#[allow(dead_code)]
-pub fn dot_rows(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &[f32], out: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    if *AVX2 {
-        // SAFETY: the CPU supports the features the function was compiled for.
-        unsafe { dot_rows_avx2(ty, rows, row_bytes, x, out) };
-        return;
-    }
-    for (o, r) in out.iter_mut().zip(rows.chunks_exact(row_bytes)) {
-        *o = dot_row_impl(ty, r, x);
     }
 }
 
