@@ -105,6 +105,17 @@ fn timed<T, E: std::fmt::Display>(f: impl FnOnce() -> Result<T, E>) -> (Result<T
     (r, started.elapsed().as_secs_f64() * 1000.0)
 }
 
+/// [`timed`] on a loaded model; a load failure passes through, untimed.
+fn run_on<M, L: ToString, T, E: std::fmt::Display>(
+    loaded: Result<M, L>,
+    f: impl FnOnce(M) -> Result<T, E>,
+) -> (Result<T, String>, f64) {
+    match loaded {
+        Ok(m) => timed(|| f(m)),
+        Err(e) => (Err(e.to_string()), 0.0),
+    }
+}
+
 /// Loads every built-in model and runs one real inference with each: the
 /// voice speaks a sentence, Whisper transcribes it, the VAD and the speaker
 /// encoder run on it, the embedders embed a query, the LLMs write a few tokens.
@@ -128,10 +139,7 @@ pub fn model_loads(models_dir: &Path, threads: usize) -> Vec<ModelLoad> {
     let sentence = "Hello, this is Alter. The budget review is on Friday.";
 
     let (synth, load) = timed(|| Synthesizer::load(models_dir, &alter_tts::LoadOptions { voice: None, threads }));
-    let (speech, run) = match &synth {
-        Ok(s) => timed(|| s.synthesize(sentence, &SpeakOptions::default())),
-        Err(e) => (Err(e.clone()), 0.0),
-    };
+    let (speech, run) = run_on(synth.as_ref(), |s| s.synthesize(sentence, &SpeakOptions::default()));
     let speech16 = speech
         .as_ref()
         .ok()
@@ -148,56 +156,38 @@ pub fn model_loads(models_dir: &Path, threads: usize) -> Vec<ModelLoad> {
 
     let asr_opts = alter_asr::TranscriberOptions { threads: Some(threads) };
     let (asr, load) = timed(|| alter_asr::Transcriber::load(&alter_asr::model_path(models_dir), &asr_opts));
-    let run = match &asr {
-        Ok(t) => timed(|| {
-            need_speech()?;
-            t.transcribe_blocking(&speech16, &alter_asr::TranscribeOptions::default())
-                .map(|tr| format!("{:?}", tr.text.trim()))
-                .map_err(|e| e.to_string())
-        }),
-        Err(e) => (Err(e.clone()), 0.0),
-    };
+    let run = run_on(asr.as_ref(), |t| {
+        need_speech()?;
+        t.transcribe_blocking(&speech16, &alter_asr::TranscribeOptions::default())
+            .map(|tr| format!("{:?}", tr.text.trim()))
+            .map_err(|e| e.to_string())
+    });
     row(ModelId::WhisperBase.as_str(), (asr.map(|_| ()), load), "transcribe that sentence", run);
 
-    let (vad, load) = timed(|| alter_vad::Vad::load(models_dir, alter_vad::VadOptions::default()));
-    let run = match vad {
-        Ok(mut v) => {
-            let r = timed(|| {
-                need_speech()?;
-                let mut events = v.push(&speech16).map_err(|e| e.to_string())?;
-                events.extend(v.finish());
-                Ok::<_, String>(format!("{} speech events", events.len()))
-            });
-            row(ModelId::SileroVad.as_str(), (Ok(()), load), "detect speech in it", r);
-            None
-        }
-        Err(e) => Some((Err(e), load)),
-    };
-    if let Some((load_err, load)) = run {
-        row(ModelId::SileroVad.as_str(), (load_err, load), "detect speech in it", (Err(String::new()), 0.0));
-    }
+    let (mut vad, load) = timed(|| alter_vad::Vad::load(models_dir, alter_vad::VadOptions::default()));
+    let run = run_on(vad.as_mut(), |v| {
+        need_speech()?;
+        let mut events = v.push(&speech16).map_err(|e| e.to_string())?;
+        events.extend(v.finish());
+        Ok::<_, String>(format!("{} speech events", events.len()))
+    });
+    row(ModelId::SileroVad.as_str(), (vad.map(|_| ()), load), "detect speech in it", run);
 
     let (enc, load) = timed(|| SpeakerEncoder::load(models_dir));
-    let run = match &enc {
-        Ok(e) => timed(|| {
-            need_speech()?;
-            e.embed(&Audio::new(speech16.clone(), 16_000))
-                .map(|v| format!("{}-d voice embedding", v.len()))
-                .map_err(|e| e.to_string())
-        }),
-        Err(e) => (Err(e.clone()), 0.0),
-    };
+    let run = run_on(enc.as_ref(), |e| {
+        need_speech()?;
+        e.embed(&Audio::new(speech16.clone(), 16_000))
+            .map(|v| format!("{}-d voice embedding", v.len()))
+            .map_err(|e| e.to_string())
+    });
     row(ModelId::Resemblyzer.as_str(), (enc.map(|_| ()), load), "embed the speaker", run);
 
     for id in [ModelId::E5Small, ModelId::MiniLm] {
         let dir = models_dir.join(id.relative_path());
         let (emb, load) = timed(|| Embedder::load(&dir, &EmbedderOptions { threads, ..Default::default() }));
-        let run = match &emb {
-            Ok(e) => timed(|| {
-                e.embed_query("how many vacation days do new employees get?").map(|v| format!("{}-d vector", v.len()))
-            }),
-            Err(e) => (Err(e.clone()), 0.0),
-        };
+        let run = run_on(emb.as_ref(), |e| {
+            e.embed_query("how many vacation days do new employees get?").map(|v| format!("{}-d vector", v.len()))
+        });
         row(id.as_str(), (emb.map(|_| ()), load), "embed a query", run);
     }
 
@@ -206,40 +196,37 @@ pub fn model_loads(models_dir: &Path, threads: usize) -> Vec<ModelLoad> {
             let path = alter_models::resolve(models_dir, id)?;
             Llm::load(&path, &alter_llm::LoadOptions { threads, max_context: 2048 }).map_err(EngineError::from)
         });
-        let run = match &llm {
-            Ok(l) => timed(|| {
-                let mut req = GenerateRequest::new(vec![ChatMessage::user("Say hello to a new colleague.")]);
-                req.max_tokens = 8;
-                l.generate_blocking(req, alter_core::CancelToken::new())
-                    .map(|s| format!("{} tokens: {:?}", s.generated_tokens, s.text.trim()))
-            }),
-            Err(e) => (Err(e.clone()), 0.0),
-        };
+        let run = run_on(llm.as_ref(), |l| {
+            let mut req = GenerateRequest::new(vec![ChatMessage::user("Say hello to a new colleague.")]);
+            req.max_tokens = 8;
+            l.generate_blocking(req, alter_core::CancelToken::new())
+                .map(|s| format!("{} tokens: {:?}", s.generated_tokens, s.text.trim()))
+        });
         row(id.as_str(), (llm.map(|_| ()), load), "write 8 tokens", run);
     }
     rows
 }
 
 fn model_table(rows: &[ModelLoad]) -> String {
-    let mut out = String::from("## Model load and first inference\n");
-    out.push_str(&format!(
-        "| {:<34} | {:>9} | {:<24} | {:>12} | result\n",
-        "model", "load ms", "inference", "inference ms"
-    ));
-    out.push_str(&format!("|{}|{}|{}|{}|-------\n", "-".repeat(36), "-".repeat(11), "-".repeat(26), "-".repeat(14)));
-    for r in rows {
-        let result = if r.ok { r.result.clone() } else { format!("FAILED: {}", r.result) };
-        out.push_str(&format!(
-            "| {:<34} | {:>9.0} | {:<24} | {:>12.0} | {}\n",
-            r.model,
-            r.load_ms,
-            r.inference,
-            r.inference_ms,
-            result.chars().take(70).collect::<String>()
-        ));
+    alter_knowledge::bench::Table {
+        title: "Model load and first inference".into(),
+        header: ["model", "load ms", "inference", "inference ms", "result"].map(String::from).to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let result = if r.ok { r.result.clone() } else { format!("FAILED: {}", r.result) };
+                vec![
+                    r.model.clone(),
+                    format!("{:.0}", r.load_ms),
+                    r.inference.clone(),
+                    format!("{:.0}", r.inference_ms),
+                    result.chars().take(70).collect(),
+                ]
+            })
+            .collect(),
+        notes: vec!["Baseline: each model's load beside its own first inference, in the same process.".into()],
     }
-    out.push_str("Baseline: each model's load beside its own first inference, in the same process.\n");
-    out
+    .to_string()
 }
 
 fn retrieval(inputs: &BenchInputs) -> Result<(String, serde_json::Value), EngineError> {

@@ -68,7 +68,5 @@ pub async fn run(args: BenchArgs, global: &Global) -> Result<(), ErrorReport> {
 /// `shared/eval` next to the working folder or one of its parents, when there is one.
 fn default_eval_dir() -> Option<std::path::PathBuf> {
     let cwd = std::env::current_dir().ok()?;
-    cwd.ancestors()
-        .flat_map(|d| [d.join("shared/eval"), d.join("../shared/eval")])
-        .find(|d| d.join("questions.jsonl").is_file())
+    cwd.ancestors().map(|d| d.join("shared/eval")).find(|d| d.join("questions.jsonl").is_file())
 }
