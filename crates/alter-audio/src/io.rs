@@ -309,6 +309,19 @@ impl Speaker {
     fn queued(&self) -> usize {
         self.queue.lock().map(|q| q.len()).unwrap_or(0)
     }
+
+    /// Audio written but not yet played, in seconds: the playback position is
+    /// what was written minus this.
+    pub fn queued_seconds(&self) -> f64 {
+        self.queued() as f64 / self.device_rate.max(1) as f64
+    }
+
+    /// Drops everything not yet played (the listener interrupted).
+    pub fn clear(&self) {
+        if let Ok(mut q) = self.queue.lock() {
+            q.clear();
+        }
+    }
 }
 
 fn run_output(queue: Arc<Mutex<VecDeque<f32>>>, ready: SyncSender<Result<u32, AudioError>>, stop: Arc<AtomicBool>) {

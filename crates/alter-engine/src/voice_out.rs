@@ -69,6 +69,24 @@ impl Engine {
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
+    /// Speaks `text` in the twin's tuned voice (when it has one), in memory.
+    pub async fn speech(&self, text: &str, twin: Option<&TwinId>, options: SpeakOptions) -> Result<Speech, EngineError> {
+        let synth = self.synthesizer().await?;
+        let tuning = match twin {
+            Some(id) => self.twin_voice(id).await?,
+            None => None,
+        };
+        let text = text.to_owned();
+        let task = tokio::task::spawn_blocking(move || {
+            let options = match tuning {
+                Some(tuned) => with_tuning(options, &tuned),
+                None => options,
+            };
+            synth.synthesize(&text, &options)
+        });
+        Ok(task.await.map_err(|e| alter_tts::TtsError::Inference(format!("the speech thread failed: {e}")))??)
+    }
+
     /// Speaks `text` into a WAV file at `out`.
     pub async fn say(
         &self,

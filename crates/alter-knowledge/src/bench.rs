@@ -20,7 +20,7 @@ use crate::error::KnowledgeError;
 use crate::ingest::{IngestOptions, ingest_folder};
 use crate::retrieve::{KnowledgeIndex, SearchMode, SearchOptions, search_with_vector};
 use crate::store::{self, FtsIndex, NewDocument};
-use crate::synth::{self, Rng};
+use crate::synth::{self, Rng, ZipfWords};
 
 /// A printable result table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -135,15 +135,13 @@ pub async fn latency(embedder: &Embedder, sizes: &[usize], work: &Path) -> Resul
     for &n in sizes {
         let db = fresh_db(&work.join(n.to_string())).await?;
         let mut rng = Rng::new(n as u64);
-        fill_synthetic(&db, n, dim, &mut rng).await?;
+        let vocabulary = ZipfWords::new(VOCABULARY);
+        fill_synthetic(&db, n, dim, &vocabulary, &mut rng).await?;
         let index = KnowledgeIndex::load(&db).await?;
         type Query = (String, Vec<f32>);
         let queries: Vec<Query> = (0..60)
-            .map(|_| {
-                let words = synth::sentence(&mut rng);
-                let words: Vec<&str> = words.split_whitespace().take(4).collect();
-                (words.join(" "), unit_vector(&mut rng, dim))
-            })
+            // Four words of a passage, common ones included, as a person would type them.
+            .map(|_| (vocabulary.text(&mut rng, 4), unit_vector(&mut rng, dim)))
             .collect();
         let time = |f: &mut dyn FnMut(&Query)| {
             let mut samples = Vec::new();
@@ -199,7 +197,17 @@ fn unit_vector(rng: &mut Rng, dim: usize) -> Vec<f32> {
     v
 }
 
-async fn fill_synthetic(db: &TwinDb, n: usize, dim: usize, rng: &mut Rng) -> Result<(), KnowledgeError> {
+/// Distinct words of the synthetic latency corpus (a 200-page report uses a
+/// few thousand; a whole company's documents some tens of thousands).
+const VOCABULARY: usize = 50_000;
+
+async fn fill_synthetic(
+    db: &TwinDb,
+    n: usize,
+    dim: usize,
+    vocabulary: &ZipfWords,
+    rng: &mut Rng,
+) -> Result<(), KnowledgeError> {
     const PER_DOC: usize = 1000;
     let mut written = 0;
     let mut doc_no = 0;
@@ -208,7 +216,7 @@ async fn fill_synthetic(db: &TwinDb, n: usize, dim: usize, rng: &mut Rng) -> Res
         let chunks: Vec<Chunk> = (0..count)
             .map(|i| Chunk {
                 ord: i as u32,
-                text: synth::paragraph(rng, 8),
+                text: vocabulary.text(rng, 180),
                 heading: String::new(),
                 location: format!("page {}", i / 3 + 1),
                 tokens: 200,

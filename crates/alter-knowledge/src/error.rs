@@ -99,7 +99,7 @@ pub enum KnowledgeError {
         source: std::io::Error,
     },
     /// The twin database could not be read or written.
-    #[error("the twin database could not be read or written")]
+    #[error("the twin database could not be read or written: {0}")]
     Db(#[from] alter_store::sqlx::Error),
     /// The twin database could not be opened.
     #[error(transparent)]

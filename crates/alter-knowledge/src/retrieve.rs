@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::embed::Embedder;
 use crate::error::KnowledgeError;
-use crate::segment::{fts_query, trigram_query};
+use crate::segment::{any_of, query_words, trigram_terms};
 use crate::store::{self, FtsIndex};
 
 /// Which rankings to use.
@@ -253,11 +253,16 @@ pub async fn search_with_vector(
     let mut bm25 = HashMap::new();
     let mut cosine = HashMap::new();
     if opts.mode != SearchMode::Vector {
-        let expr = match opts.fts {
-            FtsIndex::Words => fts_query(query),
-            FtsIndex::Trigram => trigram_query(query),
+        let terms = match opts.fts {
+            FtsIndex::Words => {
+                let words = query_words(query);
+                let (counts, total) = store::term_counts(db.pool(), &words).await?;
+                selective_terms(words, &counts, total, POSTINGS_BUDGET)
+            }
+            // The trigram index exists for comparison; its queries stay whole.
+            FtsIndex::Trigram => trigram_terms(query),
         };
-        if let Some(expr) = expr {
+        if let Some(expr) = any_of(&terms) {
             let ranked = store::bm25(db.pool(), opts.fts, &expr, opts.candidates).await?;
             bm25.extend(ranked.iter().copied());
             lists.push(ranked);
@@ -289,6 +294,36 @@ pub async fn search_with_vector(
             })
         })
         .collect())
+}
+
+/// How many index entries a candidate query may touch before its commonest
+/// terms are left out (FTS5 scores every matching chunk: ~0.5 µs each here).
+pub const POSTINGS_BUDGET: i64 = 20_000;
+
+/// The terms worth a BM25 candidate query. Below the budget, all of them.
+/// Above it, the terms in half of the chunks or more go first (FTS5 gives
+/// them an IDF of 1e-6: they cannot change the order), then the commonest of
+/// the rest, while the rarest term always stays. Terms the index has never
+/// seen match nothing and are dropped. The vector list still sees the whole
+/// question, so a question made only of common words is ranked by meaning.
+pub fn selective_terms(terms: Vec<String>, counts: &HashMap<String, i64>, total: i64, budget: i64) -> Vec<String> {
+    let mut known: Vec<(i64, String)> =
+        terms.into_iter().filter_map(|t| counts.get(&t).map(|&n| (n, t))).filter(|(n, _)| *n > 0).collect();
+    if known.iter().map(|(n, _)| n).sum::<i64>() <= budget {
+        return known.into_iter().map(|(_, t)| t).collect();
+    }
+    known.retain(|(n, _)| n * 2 < total);
+    known.sort();
+    let mut spent = 0;
+    known
+        .into_iter()
+        .enumerate()
+        .take_while(|(i, (n, _))| {
+            spent += n;
+            *i == 0 || spent <= budget
+        })
+        .map(|(_, (_, t))| t)
+        .collect()
 }
 
 /// Reciprocal-rank fusion of ranked lists, scaled to `(0, 1]`, best first.
@@ -340,6 +375,23 @@ mod tests {
             assert!((dot(&a, &b) - naive).abs() < 1e-4, "{n}");
             assert!((dot_portable(&a, &b) - naive).abs() < 1e-4, "{n}");
         }
+    }
+
+    #[test]
+    fn common_terms_leave_the_candidate_query_only_at_scale() {
+        let terms = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let counts: HashMap<String, i64> =
+            [("depot", 60_000), ("antwerp", 40), ("vans", 9_000), ("budget", 15_000)].map(|(t, n)| (t.into(), n)).into();
+        let all = terms(&["depot", "antwerp", "vans", "budget", "unseen"]);
+        // A small twin: every known term stays, in question order.
+        assert_eq!(selective_terms(all.clone(), &counts, 100_000, 1_000_000), terms(&["depot", "antwerp", "vans", "budget"]));
+        // At scale: the term in most chunks goes, then the commonest of the rest.
+        assert_eq!(selective_terms(all.clone(), &counts, 100_000, 20_000), terms(&["antwerp", "vans"]));
+        // The rarest term stays even alone over the budget.
+        assert_eq!(selective_terms(terms(&["vans", "budget"]), &counts, 100_000, 100), terms(&["vans"]));
+        // Only common words: nothing to rank by.
+        assert!(selective_terms(terms(&["depot"]), &counts, 100_000, 100).is_empty());
+        assert!(selective_terms(Vec::new(), &counts, 100_000, 100).is_empty());
     }
 
     #[test]

@@ -77,15 +77,9 @@ pub fn query_words(query: &str) -> Vec<String> {
     words
 }
 
-/// An FTS5 MATCH expression for the word index: any of the query words.
-pub fn fts_query(query: &str) -> Option<String> {
-    let words = query_words(query);
-    (!words.is_empty()).then(|| words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR "))
-}
-
-/// An FTS5 MATCH expression for the trigram index: every 3-character
+/// The query's terms as the trigram index holds them: every 3-character
 /// window of Chinese runs and every Latin word of 3+ characters.
-pub fn trigram_query(query: &str) -> Option<String> {
+pub fn trigram_terms(query: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for (cjk, run) in runs(query) {
         if cjk {
@@ -103,7 +97,13 @@ pub fn trigram_query(query: &str) -> Option<String> {
         }
     }
     terms.dedup();
-    (!terms.is_empty()).then(|| terms.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" OR "))
+    terms
+}
+
+/// An FTS5 MATCH expression matching any of `terms` (`None` when there are none).
+pub fn any_of(terms: &[String]) -> Option<String> {
+    let quoted = |w: &String| format!("\"{}\"", w.replace('"', "\"\""));
+    (!terms.is_empty()).then(|| terms.iter().map(quoted).collect::<Vec<_>>().join(" OR "))
 }
 
 #[cfg(test)]
@@ -117,7 +117,7 @@ mod tests {
         let q = query_words("需求评审多久一次? How many vans?");
         assert!(q.contains(&"需求".to_string()) && q.contains(&"vans".to_string()), "{q:?}");
         assert!(!q.contains(&"how".to_string()) && !q.contains(&"多久".to_string()), "{q:?}");
-        assert_eq!(fts_query("?? the"), None);
-        assert!(trigram_query("发布窗口").unwrap().contains("\"发布窗\""));
+        assert_eq!(any_of(&query_words("?? the")), None);
+        assert!(any_of(&trigram_terms("发布窗口")).unwrap().contains("\"发布窗\""));
     }
 }

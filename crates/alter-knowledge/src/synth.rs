@@ -135,6 +135,59 @@ pub fn sentence(rng: &mut Rng) -> String {
     s
 }
 
+/// A Zipf-distributed vocabulary (rank r drawn with weight 1/r), the shape
+/// of word frequencies in real text: a few words in nearly every passage,
+/// most words rare. The retrieval latency bench draws its corpus and its
+/// questions from it, so the full-text index sees realistic posting lists.
+#[derive(Debug, Clone)]
+pub struct ZipfWords {
+    words: Vec<String>,
+    cdf: Vec<f64>,
+}
+
+impl ZipfWords {
+    /// `size` distinct pronounceable words ("kavo", "limeru", …).
+    pub fn new(size: usize) -> Self {
+        const ONSETS: &[&str] = &["k", "l", "m", "n", "p", "r", "s", "t", "v", "d", "b", "g", "f", "h", "z", "ch"];
+        const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou", "ei"];
+        let syllables: Vec<String> = ONSETS.iter().flat_map(|o| VOWELS.iter().map(move |v| format!("{o}{v}"))).collect();
+        let words: Vec<String> = (0..size.max(1))
+            .map(|mut i| {
+                // Bijective base-n numbering: every index a different word of 1+ syllables.
+                let mut w = String::new();
+                loop {
+                    w.push_str(&syllables[i % syllables.len()]);
+                    i /= syllables.len();
+                    if i == 0 {
+                        break w;
+                    }
+                    i -= 1;
+                }
+            })
+            .collect();
+        let mut acc = 0.0;
+        let mut cdf: Vec<f64> = (1..=words.len())
+            .map(|r| {
+                acc += 1.0 / r as f64;
+                acc
+            })
+            .collect();
+        cdf.iter_mut().for_each(|c| *c /= acc);
+        Self { words, cdf }
+    }
+
+    pub fn word(&self, rng: &mut Rng) -> &str {
+        let u = rng.next_u32() as f64 / u32::MAX as f64;
+        let rank = self.cdf.partition_point(|&c| c < u).min(self.words.len() - 1);
+        &self.words[rank]
+    }
+
+    /// `n` words joined by spaces.
+    pub fn text(&self, rng: &mut Rng, n: usize) -> String {
+        (0..n).map(|_| self.word(rng)).collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// A paragraph of `sentences` sentences.
 pub fn paragraph(rng: &mut Rng, sentences: usize) -> String {
     (0..sentences).map(|_| sentence(rng)).collect::<Vec<_>>().join(" ")

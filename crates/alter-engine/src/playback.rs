@@ -1,0 +1,189 @@
+//! Playing a reply out loud while the caller follows the playback position,
+//! so the avatar's lips are scheduled against what is heard.
+//!
+//! The audio goes to the default speaker on a thread of its own. A machine
+//! without one (a server, a locked-down desktop) still gets the whole
+//! timeline: playback is then paced by the clock in silence, and the first
+//! event says why there is no sound.
+//!
+//! Invariants: [`Playback::stop`] takes effect within one block (20 ms) and
+//! drops what is queued in the speaker; every playback ends with exactly one
+//! `Finished` or `Stopped` event.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use alter_audio::io::{AudioSink, Speaker};
+use serde::Serialize;
+
+/// Audio handed to the speaker per step.
+const BLOCK: Duration = Duration::from_millis(20);
+/// How often the position is reported.
+const REPORT_EVERY: Duration = Duration::from_millis(100);
+
+/// What a playback reports, in order: `Started`, `Position`s, then `Finished` or `Stopped`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PlaybackEvent {
+    /// `silent_reason` is set when there is no speaker and playback is paced in silence.
+    Started { duration_ms: f64, silent_reason: Option<String> },
+    /// Milliseconds of the reply heard so far.
+    Position { ms: f64 },
+    Finished,
+    Stopped { at_ms: f64 },
+}
+
+/// A reply being played. Dropping it stops it.
+#[derive(Debug)]
+pub struct Playback {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Playback {
+    /// Starts playing mono `samples` at `rate`; `on_event` is called from the playback thread.
+    pub fn start(samples: Vec<f32>, rate: u32, on_event: impl Fn(PlaybackEvent) + Send + 'static) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("alter-playback".into())
+            .spawn(move || play(&samples, rate.max(1), &flag, &on_event))
+            .ok();
+        Self { stop, thread }
+    }
+
+    /// Stops at once (barge-in, a new reply, the window closing).
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Whether the audio is still playing.
+    pub fn is_playing(&self) -> bool {
+        self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+}
+
+impl Drop for Playback {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn play(samples: &[f32], rate: u32, stop: &AtomicBool, on_event: &dyn Fn(PlaybackEvent)) {
+    let duration_ms = samples.len() as f64 * 1000.0 / rate as f64;
+    let mut speaker = Speaker::open_default(rate);
+    let silent_reason = speaker.as_ref().err().map(|e| format!("{e}; the reply is shown without sound"));
+    on_event(PlaybackEvent::Started { duration_ms, silent_reason });
+    let block = (rate as f64 * BLOCK.as_secs_f64()) as usize;
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    let mut written = 0usize;
+    let position_ms = |written: usize, speaker: &Result<Speaker, _>| match speaker {
+        Ok(s) => ((written as f64 / rate as f64 - s.queued_seconds()) * 1000.0).max(0.0),
+        Err(_) => (started.elapsed().as_secs_f64() * 1000.0).min(duration_ms),
+    };
+    loop {
+        if stop.load(Ordering::Relaxed) {
+            if let Ok(s) = &speaker {
+                s.clear();
+            }
+            on_event(PlaybackEvent::Stopped { at_ms: position_ms(written, &speaker) });
+            return;
+        }
+        if written < samples.len() {
+            let end = (written + block).min(samples.len());
+            match &mut speaker {
+                Ok(s) => {
+                    if s.write(&samples[written..end]).is_err() {
+                        speaker = Err(alter_audio::AudioError::NoDevice { kind: "output" });
+                    }
+                }
+                // Silent: keep to the clock.
+                Err(_) => {
+                    let due = Duration::from_secs_f64(written as f64 / rate as f64);
+                    if let Some(wait) = due.checked_sub(started.elapsed()) {
+                        std::thread::sleep(wait);
+                    }
+                }
+            }
+            written = end;
+        } else {
+            let left = match &speaker {
+                Ok(s) => s.queued_seconds(),
+                Err(_) => (duration_ms / 1000.0 - started.elapsed().as_secs_f64()).max(0.0),
+            };
+            if left <= 0.0 {
+                on_event(PlaybackEvent::Finished);
+                return;
+            }
+            std::thread::sleep(BLOCK.min(Duration::from_secs_f64(left)));
+        }
+        if last_report.elapsed() >= REPORT_EVERY {
+            last_report = Instant::now();
+            on_event(PlaybackEvent::Position { ms: position_ms(written, &speaker) });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    fn collect(samples: Vec<f32>, stop_after: Option<Duration>) -> (Vec<PlaybackEvent>, Duration) {
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let sink = events.clone();
+        let t = Instant::now();
+        let mut playback = Playback::start(samples, 16_000, move |e| sink.lock().unwrap().push(e));
+        match stop_after {
+            Some(d) => {
+                std::thread::sleep(d);
+                playback.stop();
+            }
+            None => {
+                while playback.is_playing() {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+        }
+        let elapsed = t.elapsed();
+        drop(playback);
+        (events.lock().unwrap().clone(), elapsed)
+    }
+
+    #[test]
+    fn plays_to_the_end_in_real_time_with_positions() {
+        let (events, elapsed) = collect(vec![0.0; 8_000], None);
+        assert!(matches!(events.first(), Some(PlaybackEvent::Started { duration_ms, .. }) if (*duration_ms - 500.0).abs() < 1.0));
+        assert_eq!(events.last(), Some(&PlaybackEvent::Finished));
+        let positions: Vec<f64> =
+            events.iter().filter_map(|e| if let PlaybackEvent::Position { ms } = e { Some(*ms) } else { None }).collect();
+        assert!(positions.len() >= 3, "{events:?}");
+        assert!(positions.windows(2).all(|w| w[0] <= w[1]), "positions go forward: {positions:?}");
+        assert!(elapsed >= Duration::from_millis(450), "played too fast: {elapsed:?}");
+    }
+
+    #[test]
+    fn stops_within_a_block() {
+        let (events, elapsed) = collect(vec![0.0; 160_000], Some(Duration::from_millis(150)));
+        assert!(elapsed < Duration::from_millis(400), "{elapsed:?}");
+        match events.last() {
+            Some(PlaybackEvent::Stopped { at_ms }) => assert!(*at_ms < 1_000.0, "{at_ms}"),
+            other => panic!("expected Stopped, got {other:?}"),
+        }
+        assert_eq!(events.iter().filter(|e| matches!(e, PlaybackEvent::Finished)).count(), 0);
+    }
+
+    #[test]
+    fn empty_audio_finishes_at_once() {
+        let (events, _) = collect(Vec::new(), None);
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events.last(), Some(&PlaybackEvent::Finished));
+    }
+}
