@@ -7,7 +7,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, collect_commands};
 
-use crate::commands::{status, twins};
+use crate::commands::{build, status, talk, twins};
 
 /// Path of the committed bindings, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -22,6 +22,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         twins::update_twin,
         twins::delete_twin,
         twins::default_twin_params,
+        build::build_twin,
+        build::cancel_build,
+        talk::ask_twin,
+        talk::speak_reply,
+        talk::stop_speaking,
     ])
 }
 

@@ -10,6 +10,7 @@
 
 pub mod bindings;
 pub mod commands;
+mod jobs;
 mod state;
 
 pub use state::AppState;

@@ -8,6 +8,8 @@
 use alter_core::{Config, ErrorReport, Settings};
 use alter_engine::Engine;
 
+use crate::jobs::Jobs;
+
 /// Tauri-managed state: one per app.
 #[derive(Debug)]
 pub struct AppState {
@@ -15,6 +17,7 @@ pub struct AppState {
     /// The resolved configuration, when the settings could be resolved (its
     /// paths are shown to people when something is wrong).
     config: Option<Config>,
+    jobs: Jobs,
 }
 
 impl AppState {
@@ -23,7 +26,7 @@ impl AppState {
     pub async fn open_from_env() -> Self {
         match Settings::from_env().resolve() {
             Ok(config) => Self::open(config).await,
-            Err(err) => Self { engine: Err(ErrorReport::from_error(&err)), config: None },
+            Err(err) => Self { engine: Err(ErrorReport::from_error(&err)), config: None, jobs: Jobs::default() },
         }
     }
 
@@ -33,7 +36,7 @@ impl AppState {
         if let Err(report) = &engine {
             tracing::error!(code = ?report.code, message = %report.message, details = ?report.details, "engine did not open");
         }
-        Self { engine, config: Some(config) }
+        Self { engine, config: Some(config), jobs: Jobs::default() }
     }
 
     /// The engine, or the report saying why it is not available.
@@ -48,5 +51,10 @@ impl AppState {
 
     pub fn config(&self) -> Option<&Config> {
         self.config.as_ref()
+    }
+
+    /// Builds, answers and playback in flight.
+    pub fn jobs(&self) -> &Jobs {
+        &self.jobs
     }
 }

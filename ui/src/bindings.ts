@@ -51,6 +51,48 @@ async deleteTwin(id: string) : Promise<Result<null, ErrorReport>> {
 },
 async defaultTwinParams() : Promise<TwinParams> {
     return await TAURI_INVOKE("default_twin_params");
+},
+async buildTwin(id: string, folder: string, onProgress: TAURI_CHANNEL<BuildProgress>) : Promise<Result<BuildSummary, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("build_twin", { id, folder, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async cancelBuild(id: string) : Promise<Result<boolean, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("cancel_build", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async askTwin(id: string, question: string, onUpdate: TAURI_CHANNEL<AnswerUpdate>) : Promise<Result<AnswerView, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ask_twin", { id, question, onUpdate }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Speaks a reply in the twin's voice. Returns its viseme timeline at once;
+ * playback then reports on `on_playback`.
+ */
+async speakReply(id: string, text: string, onPlayback: TAURI_CHANNEL<PlaybackUpdate>) : Promise<Result<SpokenReply, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("speak_reply", { id, text, onPlayback }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops the reply being spoken and the answer being written (barge-in).
+ */
+async stopSpeaking() : Promise<void> {
+    await TAURI_INVOKE("stop_speaking");
 }
 }
 
@@ -64,6 +106,42 @@ async defaultTwinParams() : Promise<TwinParams> {
 
 /** user-defined types **/
 
+/**
+ * Milliseconds spent per stage of one answer.
+ */
+export type AnswerTimings = { retrieval: number | null; first_token: number | null; first_sentence: number | null; total: number }
+/**
+ * What an answer streams before it is finished.
+ */
+export type AnswerUpdate = 
+/**
+ * Before any text: the reply's emotion, and the one read from the question.
+ */
+{ kind: "started"; language: string; emotion: string; user_emotion: string } | 
+/**
+ * Raw model text, to show as it is written.
+ */
+{ kind: "token"; text: string } | 
+/**
+ * A finished sentence.
+ */
+{ kind: "sentence"; index: number; text: string }
+/**
+ * A finished answer.
+ */
+export type AnswerView = { 
+/**
+ * With `[n]` citation markers.
+ */
+text: string; 
+/**
+ * What is spoken: markers removed.
+ */
+spoken: string; declined: boolean; citations: CitationView[]; emotion: string; user_emotion: string; language: string; 
+/**
+ * How much the answer sounds like its owner, in `[0, 1]`.
+ */
+style_score: number | null; timings_ms: AnswerTimings }
 /**
  * What the UI needs to decide between the library and a start-up problem screen.
  */
@@ -108,6 +186,42 @@ clothing: string; clothing_colour: string;
  * A user's own VRM model, relative to the twin's folder, instead of the built-in face.
  */
 vrm: string | null }
+/**
+ * One progress report of a build stage (counts as plain numbers for the webview).
+ */
+export type BuildProgress = { 
+/**
+ * `ingest`, `voice`, `persona` or `selftest`.
+ */
+stage: string; done: number; 
+/**
+ * 0 when unknown.
+ */
+total: number; 
+/**
+ * What is being worked on now (a file name, a question).
+ */
+item: string | null }
+/**
+ * What a finished build shows.
+ */
+export type BuildSummary = { twin_id: string; seconds: number; stages: StageTime[]; documents: number; chunks: number; 
+/**
+ * Files that could not be read, each with the reason.
+ */
+failed_files: FailedFile[]; 
+/**
+ * Things the owner should know (no voice samples, a silent sample…).
+ */
+warnings: string[]; report: ReportCardView }
+/**
+ * A source an answer cites, to open at its place.
+ */
+export type CitationView = { marker: number; file: string; 
+/**
+ * "page 2", "slide 3", "rows 4-5"…
+ */
+location: string; heading: string }
 /**
  * A stable, machine-readable error category.
  */
@@ -172,6 +286,36 @@ message: string;
  * Optional technical detail (the underlying cause chain).
  */
 details: string | null }
+export type FailedFile = { file: string; message: string }
+/**
+ * One self-test question on the report card.
+ */
+export type GradedQuestion = { question: string; lang: string; answerable: boolean; answer_correct: boolean; citation_correct: boolean; declined: boolean }
+/**
+ * Playback of a reply, as heard.
+ */
+export type PlaybackUpdate = { kind: "started"; duration_ms: number; silent_reason: string | null } | { kind: "position"; ms: number } | { kind: "finished" } | { kind: "stopped"; at_ms: number }
+/**
+ * The report card a build ends with (fractions in `[0, 1]`; `None` when not measured).
+ */
+export type ReportCardView = { score: number; answer_accuracy: number | null; citation_correct: number | null; decline_rate: number | null; style_score: number | null; voice_similarity: number | null; questions: GradedQuestion[] }
+/**
+ * A reply being spoken: its timeline, sent before the first sound.
+ */
+export type SpokenReply = { duration_ms: number; visemes: VisemeCue[]; 
+/**
+ * Text the voice could not speak (e.g. Chinese with an English voice).
+ */
+skipped: string | null }
+/**
+ * One stage as it went.
+ */
+export type StageTime = { name: string; seconds: number; 
+/**
+ * Skipped: its inputs had not changed since the last build.
+ */
+reused: boolean }
+export type TAURI_CHANNEL<TSend> = null
 /**
  * How the twin speaks: two sliders in `[0, 1]`.
  */
@@ -220,6 +364,10 @@ created_at: string; updated_at: string;
  * Self-test score in `[0, 1]` once the twin has been built.
  */
 score: number | null }
+/**
+ * One mouth shape and when it is seen, from the start of the reply's audio.
+ */
+export type VisemeCue = { viseme: string; start_ms: number; end_ms: number }
 
 /** tauri-specta globals **/
 

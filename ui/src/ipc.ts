@@ -5,8 +5,21 @@
  * whose `report` is a well-formed `ErrorReport` (see `errors.ts`), whether the
  * failure came from the engine, from Tauri, or from the transport.
  */
+import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AppStatus, ErrorReport, TwinDetails, TwinParams, TwinSummary } from "./bindings";
+import type {
+  AnswerUpdate,
+  AnswerView,
+  AppStatus,
+  BuildSummary,
+  ErrorReport,
+  PlaybackUpdate,
+  BuildProgress,
+  SpokenReply,
+  TwinDetails,
+  TwinParams,
+  TwinSummary,
+} from "./bindings";
 import { AppError, toReport } from "./errors";
 
 type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: ErrorReport };
@@ -39,6 +52,21 @@ export const api = {
     unwrap(() => commands.updateTwin(id, params)),
   deleteTwin: (id: string): Promise<null> => unwrap(() => commands.deleteTwin(id)),
   defaultTwinParams: (): Promise<TwinParams> => direct(() => commands.defaultTwinParams()),
+  buildTwin: (id: string, folder: string, onProgress: (p: BuildProgress) => void): Promise<BuildSummary> =>
+    unwrap(() => commands.buildTwin(id, folder, channel(onProgress))),
+  cancelBuild: (id: string): Promise<boolean> => unwrap(() => commands.cancelBuild(id)),
+  askTwin: (id: string, question: string, onUpdate: (u: AnswerUpdate) => void): Promise<AnswerView> =>
+    unwrap(() => commands.askTwin(id, question, channel(onUpdate))),
+  speakReply: (id: string, text: string, onPlayback: (u: PlaybackUpdate) => void): Promise<SpokenReply> =>
+    unwrap(() => commands.speakReply(id, text, channel(onPlayback))),
+  stopSpeaking: (): Promise<void> => direct(() => commands.stopSpeaking()),
 };
+
+/** A channel the Rust side streams on; each message goes to `listener`. */
+function channel<T>(listener: (message: T) => void): Channel<T> {
+  const ch = new Channel<T>();
+  ch.onmessage = listener;
+  return ch;
+}
 
 export type Api = typeof api;

@@ -44,6 +44,11 @@ function fakeApi(overrides: Partial<Api> = {}): Api & { created: TwinParams[] } 
     updateTwin: () => reject("not_found", "no twin"),
     deleteTwin: () => Promise.resolve(null),
     defaultTwinParams: () => Promise.resolve(defaults),
+    buildTwin: () => reject("not_found", "no twin"),
+    cancelBuild: () => Promise.resolve(false),
+    askTwin: () => reject("not_found", "no twin"),
+    speakReply: () => reject("not_found", "no twin"),
+    stopSpeaking: () => Promise.resolve(),
     ...overrides,
   };
 }

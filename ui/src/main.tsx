@@ -7,5 +7,5 @@ import "./styles.css";
 
 const library = new Library(api);
 const root = document.getElementById("app");
-if (root) render(<App library={library} />, root);
+if (root) render(<App library={library} api={api} />, root);
 void library.start();

@@ -121,6 +121,7 @@ async fn fresh_db(dir: &Path) -> Result<TwinDb, KnowledgeError> {
 pub async fn latency(embedder: &Embedder, sizes: &[usize], work: &Path) -> Result<Table, KnowledgeError> {
     let dim = embedder.dim();
     let mut rows = Vec::new();
+    let mut loads = Vec::new();
     let query_embed = {
         let mut samples = Vec::new();
         for q in ["How many vans does the Antwerp depot have?", "发布窗口是什么时候?", "weekly depot budget"] {
@@ -137,7 +138,9 @@ pub async fn latency(embedder: &Embedder, sizes: &[usize], work: &Path) -> Resul
         let mut rng = Rng::new(n as u64);
         let vocabulary = ZipfWords::new(VOCABULARY);
         fill_synthetic(&db, n, dim, &vocabulary, &mut rng).await?;
+        let loading = Instant::now();
         let index = KnowledgeIndex::load(&db).await?;
+        loads.push(format!("{n}: {:.2} s", loading.elapsed().as_secs_f64()));
         type Query = (String, Vec<f32>);
         let queries: Vec<Query> = (0..60)
             // Four words of a passage, common ones included, as a person would type them.
@@ -186,7 +189,13 @@ pub async fn latency(embedder: &Embedder, sizes: &[usize], work: &Path) -> Resul
         .map(String::from)
         .to_vec(),
         rows,
-        notes: vec![format!("query embedding ({}) p50 / p95: {} ms", embedder.id(), ms(query_embed))],
+        notes: vec![
+            format!("query embedding ({}) p50 / p95: {} ms", embedder.id(), ms(query_embed)),
+            format!("index load (vectors + term counts), once per twin change: {}", loads.join(", ")),
+            format!(
+                "corpus: {VOCABULARY} Zipf-distributed words, 180 per chunk; questions: 4 words drawn the same way"
+            ),
+        ],
     })
 }
 

@@ -172,30 +172,21 @@ impl Embedder {
     }
 
     fn embed_raw(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, KnowledgeError> {
-        use rayon::prelude::*;
         let inner = &self.inner;
         // Sort by length so each batch pads to a similar length.
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| texts[i].len());
-        // Batches run in parallel, one per thread: candle runs only its matrix
-        // products on several threads, so a single batch leaves cores idle
-        // during the element-wise work. At least one batch per thread.
-        let threads = inner.pool.current_num_threads();
-        let batches = texts.len().div_ceil(inner.batch_size).max(threads).next_multiple_of(threads);
-        let batch_size = texts.len().div_ceil(batches).max(1);
-        let results: Vec<Vec<Vec<f32>>> = inner.pool.install(|| {
-            order
-                .par_chunks(batch_size)
-                .map(|batch| {
-                    let inputs: Vec<&str> = batch.iter().map(|&i| texts[i].as_str()).collect();
-                    self.forward(&inputs)
-                })
-                .collect::<Result<_, _>>()
-        })?;
         let mut out = vec![Vec::new(); texts.len()];
-        for (&i, v) in order.iter().zip(results.into_iter().flatten()) {
-            out[i] = v;
-        }
+        inner.pool.install(|| -> Result<(), KnowledgeError> {
+            for batch in order.chunks(inner.batch_size) {
+                let inputs: Vec<&str> = batch.iter().map(|&i| texts[i].as_str()).collect();
+                let vectors = self.forward(&inputs)?;
+                for (&i, v) in batch.iter().zip(vectors) {
+                    out[i] = v;
+                }
+            }
+            Ok(())
+        })?;
         Ok(out)
     }
 

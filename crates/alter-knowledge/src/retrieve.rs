@@ -62,13 +62,16 @@ pub struct Hit {
     pub cosine: Option<f32>,
 }
 
-/// All of a twin's vectors in memory.
+/// All of a twin's vectors in memory, and how many chunks hold each word
+/// (to plan the full-text query; SQLite's `fts5vocab` counts them by reading
+/// every posting, too slow per query on a large twin).
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeIndex {
     generation: i64,
     ids: Vec<i64>,
     dim: usize,
     matrix: Vec<f32>,
+    terms: HashMap<String, i64>,
 }
 
 impl KnowledgeIndex {
@@ -76,7 +79,8 @@ impl KnowledgeIndex {
     pub async fn load(db: &TwinDb) -> Result<Self, KnowledgeError> {
         let generation = store::generation(db.pool()).await?;
         let (ids, dim, matrix) = store::load_vectors(db.pool()).await?;
-        Ok(Self { generation, ids, dim, matrix })
+        let terms = store::term_counts(db.pool()).await?;
+        Ok(Self { generation, ids, dim, matrix, terms })
     }
 
     /// Reloads when the database changed since loading; returns whether it did.
@@ -91,7 +95,7 @@ impl KnowledgeIndex {
     /// An index over given vectors (benchmarks, tests). `matrix` is row-major `ids.len() × dim`.
     pub fn from_matrix(ids: Vec<i64>, dim: usize, matrix: Vec<f32>) -> Self {
         assert_eq!(ids.len() * dim, matrix.len(), "matrix shape");
-        Self { generation: 0, ids, dim, matrix }
+        Self { generation: 0, ids, dim, matrix, terms: HashMap::new() }
     }
 
     pub fn len(&self) -> usize {
@@ -254,11 +258,9 @@ pub async fn search_with_vector(
     let mut cosine = HashMap::new();
     if opts.mode != SearchMode::Vector {
         let terms = match opts.fts {
-            FtsIndex::Words => {
-                let words = query_words(query);
-                let (counts, total) = store::term_counts(db.pool(), &words).await?;
-                selective_terms(words, &counts, total, POSTINGS_BUDGET)
-            }
+            // An index made from bare vectors has no term counts: the query stays whole.
+            FtsIndex::Words if index.terms.is_empty() => query_words(query),
+            FtsIndex::Words => selective_terms(query_words(query), &index.terms, index.len() as i64, POSTINGS_BUDGET),
             // The trigram index exists for comparison; its queries stay whole.
             FtsIndex::Trigram => trigram_terms(query),
         };

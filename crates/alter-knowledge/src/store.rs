@@ -230,24 +230,10 @@ pub async fn load_vectors(pool: &SqlitePool) -> Result<(Vec<i64>, usize, Vec<f32
     Ok((ids, dim, matrix))
 }
 
-/// How many chunks of the word index contain each of `terms`, and how many
-/// chunks there are. Terms the index has never seen are absent.
-pub async fn term_counts(pool: &SqlitePool, terms: &[String]) -> Result<(HashMap<String, i64>, i64), sqlx::Error> {
-    let mut counts = HashMap::with_capacity(terms.len());
-    if !terms.is_empty() {
-        let placeholders = vec!["?"; terms.len()].join(",");
-        let sql = format!("SELECT term, doc FROM kn_fts_terms WHERE term IN ({placeholders})");
-        let mut q = sqlx::query(&sql);
-        for t in terms {
-            q = q.bind(t);
-        }
-        for row in q.fetch_all(pool).await? {
-            counts.insert(row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?);
-        }
-    }
-    // Every chunk is in the index; SQLite counts them on the smallest b-tree.
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM kn_chunks").fetch_one(pool).await?;
-    Ok((counts, total))
+/// How many chunks of the word index contain each term it holds.
+pub async fn term_counts(pool: &SqlitePool) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let rows = sqlx::query("SELECT term, doc FROM kn_fts_terms").fetch_all(pool).await?;
+    rows.iter().map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?))).collect()
 }
 
 /// Best `limit` chunks by BM25 for an FTS5 MATCH expression, best first,

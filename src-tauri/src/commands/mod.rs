@@ -6,5 +6,7 @@
 //! plain `message`, optional `details`), never a bare string; raw strings from
 //! the webview (ids) are validated here before they reach the engine.
 
+pub mod build;
 pub mod status;
+pub mod talk;
 pub mod twins;

@@ -17,7 +17,7 @@ pub struct TwinDetails {
     pub params: TwinParams,
 }
 
-fn parse_id(raw: &str) -> Result<TwinId, ErrorReport> {
+pub(crate) fn parse_id(raw: &str) -> Result<TwinId, ErrorReport> {
     TwinId::parse(raw).map_err(|e| ErrorReport::from_error(&e))
 }
 

@@ -4,14 +4,18 @@
  * start-up problem replaces every screen.
  */
 import { locale } from "../i18n";
+import type { Api } from "../ipc";
 import type { Library } from "../library";
+import { route } from "../route";
 import { useStore } from "../store";
 import { LibraryScreen } from "./LibraryScreen";
 import { Sidebar } from "./Sidebar";
 import { StartupProblem } from "./StartupProblem";
+import { TwinScreen } from "./TwinScreen";
 
-export function App({ library }: { library: Library }) {
+export function App({ library, api }: { library: Library; api: Api }) {
   const state = useStore(library.state);
+  const current = useStore(route);
   // Re-render every text when the language changes.
   const lang = useStore(locale);
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -22,7 +26,16 @@ export function App({ library }: { library: Library }) {
       <Sidebar current={state.phase === "ready" ? "library" : null} version={version} />
       {state.phase === "starting" && <main class="main" aria-busy="true" />}
       {state.phase === "unavailable" && <StartupProblem status={state.status} />}
-      {state.phase === "ready" && <LibraryScreen library={library} state={state} />}
+      {state.phase === "ready" && current.screen === "library" && <LibraryScreen library={library} state={state} />}
+      {state.phase === "ready" && current.screen === "twin" && (
+        <TwinScreen
+          key={current.id}
+          api={api}
+          id={current.id}
+          tab={current.tab}
+          onBuilt={() => void library.reload()}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,8 @@
-/** One twin in the library: avatar initials, name, role, self-test score and creation date. */
+/** One twin in the library: avatar initials, name, role, self-test score and creation date; opens the twin. */
 import type { TwinSummary } from "../bindings";
 import { formatDate, formatScore, hueFor, initials, scoreBand } from "../format";
 import { intlLocale, t } from "../i18n";
+import { routeHash } from "../route";
 
 export function TwinCard({ twin }: { twin: TwinSummary }) {
   return (
@@ -12,7 +13,14 @@ export function TwinCard({ twin }: { twin: TwinSummary }) {
         </div>
         <div class="card-titles">
           <h2 id={`twin-${twin.id}`} class="card-name" data-testid="twin-name">
-            {twin.name}
+            <a
+              class="card-link"
+              href={routeHash({ screen: "twin", id: twin.id, tab: twin.score === null ? "build" : "talk" })}
+              aria-label={t("card.open", { name: twin.name })}
+              data-testid="open-twin"
+            >
+              {twin.name}
+            </a>
           </h2>
           <p class={twin.role ? "card-role" : "card-role muted-italic"} data-testid="twin-role">
             {twin.role || t("card.noRole")}

@@ -1,0 +1,89 @@
+//! The app's long-running work in flight: builds (one per twin), the answer
+//! being written and the reply being spoken, so that each can be stopped.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use alter_core::{CancelToken, ErrorCode, ErrorReport, TwinId};
+use alter_engine::Playback;
+
+/// Work in flight. Locks are held only to swap handles, never across an await.
+#[derive(Debug)]
+pub struct Jobs {
+    builds: Arc<Mutex<HashMap<TwinId, CancelToken>>>,
+    answer: Mutex<Option<CancelToken>>,
+    playback: Mutex<Option<Playback>>,
+    /// This window's conversation (turns are remembered per session).
+    session: String,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        Self {
+            builds: Arc::default(),
+            answer: Mutex::default(),
+            playback: Mutex::default(),
+            session: format!("app-{}", started.as_millis()),
+        }
+    }
+}
+
+/// A registered build; dropping it (success, error or panic) frees the twin.
+#[must_use]
+pub struct RunningBuild {
+    builds: Arc<Mutex<HashMap<TwinId, CancelToken>>>,
+    twin: TwinId,
+}
+
+impl Drop for RunningBuild {
+    fn drop(&mut self) {
+        lock(&self.builds).remove(&self.twin);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Jobs {
+    /// Registers a build of `twin`; refused while another build of it runs.
+    pub fn start_build(&self, twin: &TwinId, cancel: CancelToken) -> Result<RunningBuild, ErrorReport> {
+        let mut builds = lock(&self.builds);
+        if builds.contains_key(twin) {
+            return Err(ErrorReport::new(ErrorCode::Busy, "This twin is already being built; wait for it or cancel it."));
+        }
+        builds.insert(twin.clone(), cancel);
+        Ok(RunningBuild { builds: self.builds.clone(), twin: twin.clone() })
+    }
+
+    /// Cancels the build of `twin`; `false` when none runs.
+    pub fn cancel_build(&self, twin: &TwinId) -> bool {
+        lock(&self.builds).get(twin).map(CancelToken::cancel).is_some()
+    }
+
+    /// The answer now being written, cancelling the one before.
+    pub fn replace_answer(&self, cancel: CancelToken) {
+        if let Some(old) = lock(&self.answer).replace(cancel) {
+            old.cancel();
+        }
+    }
+
+    /// The reply now being played, stopping the one before.
+    pub fn replace_playback(&self, playback: Option<Playback>) {
+        let old = std::mem::replace(&mut *lock(&self.playback), playback);
+        drop(old); // Stops it, after the lock is released.
+    }
+
+    /// Barge-in: stop speaking and stop writing.
+    pub fn stop_all(&self) {
+        self.replace_playback(None);
+        if let Some(answer) = lock(&self.answer).take() {
+            answer.cancel();
+        }
+    }
+
+    pub fn session_id(&self) -> String {
+        self.session.clone()
+    }
+}

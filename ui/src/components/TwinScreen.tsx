@@ -1,0 +1,83 @@
+/**
+ * One twin: its name and role over two tabs, Build and Talk. The build
+ * session and the conversation live as long as the screen, so switching
+ * tabs keeps a running build and the conversation.
+ */
+import { useEffect, useMemo, useState } from "preact/hooks";
+import type { TwinDetails } from "../bindings";
+import { DEFAULT_APPEARANCE } from "../avatar";
+import { BuildSession } from "../buildSession";
+import { Conversation } from "../conversation";
+import { toReport } from "../errors";
+import type { MessageKey } from "../i18n";
+import { t } from "../i18n";
+import type { Api } from "../ipc";
+import type { TwinTab } from "../route";
+import { navigate, routeHash } from "../route";
+import { BuildPanel } from "./BuildPanel";
+import { TalkPanel } from "./TalkPanel";
+
+const TABS: readonly TwinTab[] = ["build", "talk"];
+
+export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?: () => void }) {
+  const { api, id, tab } = props;
+  const build = useMemo(() => new BuildSession(api, id), [api, id]);
+  const conversation = useMemo(() => new Conversation(api, id), [api, id]);
+  const [twin, setTwin] = useState<TwinDetails | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api.getTwin(id).then(setTwin, (e: unknown) => setError(toReport(e).message));
+  }, [api, id]);
+  useEffect(() => () => conversation.stop(), [conversation]);
+  useEffect(
+    () =>
+      build.state.subscribe((s) => {
+        if (s.phase === "done") props.onBuilt?.();
+      }),
+    [build],
+  );
+  const name = twin?.summary.name ?? id;
+  return (
+    <main class="main twin-screen" aria-labelledby="twin-title" data-testid="twin-screen" data-twin-id={id}>
+      <header class="page-head">
+        <div>
+          <a class="back" href="#library" data-testid="back">
+            ← {t("twin.back")}
+          </a>
+          <h1 id="twin-title">{name}</h1>
+          {twin?.summary.role && <p class="page-subtitle">{twin.summary.role}</p>}
+        </div>
+      </header>
+      {error && (
+        <div class="banner" role="alert">
+          {error}
+        </div>
+      )}
+      <div class="tabs" role="tablist" aria-label={t("twin.tabs")}>
+        {TABS.map((x) => (
+          <a
+            key={x}
+            role="tab"
+            href={routeHash({ screen: "twin", id, tab: x })}
+            aria-selected={tab === x}
+            class="tab"
+            data-testid={`tab-${x}`}
+            onClick={(e) => {
+              e.preventDefault();
+              navigate({ screen: "twin", id, tab: x });
+            }}
+          >
+            {t(`twin.tab.${x}` as MessageKey)}
+          </a>
+        ))}
+      </div>
+      <div role="tabpanel">
+        {tab === "build" ? (
+          <BuildPanel session={build} />
+        ) : (
+          <TalkPanel conversation={conversation} name={name} appearance={DEFAULT_APPEARANCE} />
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import type { AnswerUpdate, AnswerView, PlaybackUpdate, SpokenReply } from "./bindings";
+import { Conversation } from "./conversation";
+import { AppError } from "./errors";
+import type { Api } from "./ipc";
+import { PlaybackClock } from "./playbackClock";
+
+const answer: AnswerView = {
+  text: "We run 14 vans in Antwerp [1].",
+  spoken: "We run 14 vans in Antwerp.",
+  declined: false,
+  citations: [{ marker: 1, file: "fleet.pdf", location: "page 2", heading: "Depots" }],
+  emotion: "happy",
+  user_emotion: "neutral",
+  language: "en",
+  style_score: 0.8,
+  timings_ms: { retrieval: 20, first_token: 900, first_sentence: 1200, total: 2000 },
+};
+const reply: SpokenReply = {
+  duration_ms: 1000,
+  visemes: [
+    { viseme: "aa", start_ms: 0, end_ms: 400 },
+    { viseme: "ou", start_ms: 400, end_ms: 1000 },
+  ],
+  skipped: null,
+};
+
+function fakeApi() {
+  const calls: string[] = [];
+  let playback: (u: PlaybackUpdate) => void = () => undefined;
+  const api = {
+    askTwin: (_id: string, question: string, onUpdate: (u: AnswerUpdate) => void) => {
+      calls.push(`ask:${question}`);
+      if (question === "fail") return Promise.reject(new AppError({ code: "model_missing", message: "no model", details: null }));
+      onUpdate({ kind: "started", language: "en", emotion: "happy", user_emotion: "neutral" });
+      onUpdate({ kind: "token", text: "We run " });
+      onUpdate({ kind: "token", text: "14 vans" });
+      return Promise.resolve(answer);
+    },
+    speakReply: (_id: string, text: string, onPlayback: (u: PlaybackUpdate) => void) => {
+      calls.push(`speak:${text}`);
+      playback = onPlayback;
+      return Promise.resolve(reply);
+    },
+    stopSpeaking: () => {
+      calls.push("stop");
+      return Promise.resolve();
+    },
+  } as unknown as Api;
+  return { api, calls, play: (u: PlaybackUpdate) => playback(u) };
+}
+
+describe("Conversation", () => {
+  it("streams the answer, keeps its citations and speaks it with the mouth on the audio clock", async () => {
+    let now = 0;
+    const f = fakeApi();
+    const convo = new Conversation(f.api, "maya", new PlaybackClock(() => now));
+    await convo.ask("  How many vans in Antwerp?  ");
+    const s = convo.state.get();
+    expect(s.turns).toHaveLength(1);
+    expect(s.turns[0]).toMatchObject({ question: "How many vans in Antwerp?", status: "done", answer: answer.text, emotion: "happy" });
+    expect(s.turns[0]?.citations[0]?.file).toBe("fleet.pdf");
+    expect(f.calls).toContain("speak:We run 14 vans in Antwerp.");
+    expect(s.speaking).toBe(true);
+    f.play({ kind: "started", duration_ms: 1000, silent_reason: "no speaker" });
+    now = 500;
+    expect(convo.scheduler.dominant(convo.clock.now())).toBe("ou");
+    expect(convo.state.get().notice).toBe("no speaker");
+    f.play({ kind: "finished" });
+    expect(convo.state.get().speaking).toBe(false);
+  });
+
+  it("barge-in stops the reply and rests the mouth", async () => {
+    const f = fakeApi();
+    const convo = new Conversation(f.api, "maya");
+    await convo.ask("vans?");
+    convo.stop();
+    expect(f.calls.at(-1)).toBe("stop");
+    expect(convo.state.get().speaking).toBe(false);
+    expect(convo.scheduler.running).toBe(false);
+  });
+
+  it("shows a failed answer with the engine's message and ignores empty questions", async () => {
+    const f = fakeApi();
+    const convo = new Conversation(f.api, "maya");
+    await convo.ask("   ");
+    expect(convo.state.get().turns).toHaveLength(0);
+    await convo.ask("fail");
+    const turn = convo.state.get().turns[0];
+    expect(turn?.status).toBe("failed");
+    expect(turn?.error?.message).toBe("no model");
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The Talk screen's conversation with one twin: typed questions, answers
+ * streamed as they are written, then spoken with the mouth following the
+ * audio clock.
+ *
+ * Invariants: one answer and one reply at a time (a new question stops the
+ * previous reply, as the engine does); `stop` is the barge-in path: the
+ * speech and the answer being written end, the mouth returns to rest.
+ */
+import type { AnswerTimings, CitationView, ErrorReport } from "./bindings";
+import type { Emotion, UserEmotion } from "./avatar";
+import { VisemeScheduler } from "./avatar";
+import { toReport } from "./errors";
+import type { Api } from "./ipc";
+import { PlaybackClock } from "./playbackClock";
+import { Store } from "./store";
+
+export interface Turn {
+  id: number;
+  question: string;
+  /** The answer as written so far (with `[n]` markers). */
+  answer: string;
+  status: "thinking" | "answering" | "done" | "failed";
+  citations: CitationView[];
+  declined: boolean;
+  emotion: Emotion;
+  styleScore: number | null;
+  timings: AnswerTimings | null;
+  error: ErrorReport | null;
+}
+
+export interface TalkState {
+  turns: Turn[];
+  speaking: boolean;
+  emotion: Emotion;
+  userEmotion: UserEmotion | null;
+  /** Why a reply is silent (no speaker), or what the voice left out. */
+  notice: string | null;
+}
+
+const EMOTIONS: readonly Emotion[] = ["neutral", "happy", "concerned", "surprised", "sad"];
+const asEmotion = (e: string): Emotion => (EMOTIONS.includes(e as Emotion) ? (e as Emotion) : "neutral");
+
+export class Conversation {
+  readonly state = new Store<TalkState>({ turns: [], speaking: false, emotion: "neutral", userEmotion: null, notice: null });
+  readonly scheduler = new VisemeScheduler();
+  readonly clock: PlaybackClock;
+  readonly #api: Api;
+  readonly #twinId: string;
+  #nextId = 1;
+
+  constructor(api: Api, twinId: string, clock: PlaybackClock = new PlaybackClock()) {
+    this.#api = api;
+    this.#twinId = twinId;
+    this.clock = clock;
+  }
+
+  get busy(): boolean {
+    return this.state.get().turns.some((t) => t.status === "thinking" || t.status === "answering");
+  }
+
+  /** Asks a typed question; resolves when the answer is written (speech goes on). */
+  async ask(question: string, speak = true): Promise<void> {
+    const text = question.trim();
+    if (text === "" || this.busy) return;
+    this.stop();
+    const id = this.#nextId++;
+    this.#update((s) => ({
+      ...s,
+      notice: null,
+      turns: [
+        ...s.turns,
+        { id, question: text, answer: "", status: "thinking", citations: [], declined: false, emotion: "neutral", styleScore: null, timings: null, error: null },
+      ],
+    }));
+    try {
+      const answer = await this.#api.askTwin(this.#twinId, text, (u) => {
+        if (u.kind === "started") {
+          this.#update((s) => ({ ...s, emotion: asEmotion(u.emotion), userEmotion: u.user_emotion as UserEmotion }));
+          this.#turn(id, (t) => ({ ...t, status: "answering", emotion: asEmotion(u.emotion) }));
+        } else if (u.kind === "token") {
+          this.#turn(id, (t) => ({ ...t, status: "answering", answer: t.answer + u.text }));
+        }
+      });
+      this.#turn(id, (t) => ({
+        ...t,
+        status: "done",
+        answer: answer.text,
+        citations: answer.citations,
+        declined: answer.declined,
+        emotion: asEmotion(answer.emotion),
+        styleScore: answer.style_score,
+        timings: answer.timings_ms,
+      }));
+      this.#update((s) => ({ ...s, emotion: asEmotion(answer.emotion) }));
+      if (speak && answer.spoken.trim() !== "") await this.speak(answer.spoken);
+    } catch (error) {
+      this.#turn(id, (t) => ({ ...t, status: "failed", error: toReport(error) }));
+    }
+  }
+
+  /** Speaks `text` in the twin's voice; the mouth follows the player's clock. */
+  async speak(text: string): Promise<void> {
+    try {
+      const reply = await this.#api.speakReply(this.#twinId, text, (u) => {
+        this.clock.apply(u);
+        if (u.kind === "started" && u.silent_reason) this.#update((s) => ({ ...s, notice: u.silent_reason }));
+        if (u.kind === "finished" || u.kind === "stopped") {
+          this.scheduler.stop();
+          this.#update((s) => ({ ...s, speaking: false }));
+        }
+      });
+      this.scheduler.load(reply.visemes);
+      this.scheduler.start(() => this.clock.now());
+      this.#update((s) => ({ ...s, speaking: true, notice: reply.skipped ? `${s.notice ?? ""} ${reply.skipped}`.trim() : s.notice }));
+    } catch (error) {
+      this.#update((s) => ({ ...s, speaking: false, notice: toReport(error).message }));
+    }
+  }
+
+  /** Barge-in: stop speaking and writing now. */
+  stop(): void {
+    this.scheduler.stop();
+    if (this.state.get().speaking) this.#update((s) => ({ ...s, speaking: false }));
+    void this.#api.stopSpeaking().catch(() => undefined);
+  }
+
+  #update(change: (s: TalkState) => TalkState): void {
+    this.state.update(change);
+  }
+
+  #turn(id: number, change: (t: Turn) => Turn): void {
+    this.#update((s) => ({ ...s, turns: s.turns.map((t) => (t.id === id ? change(t) : t)) }));
+  }
+}

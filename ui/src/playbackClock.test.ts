@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { PlaybackClock } from "./playbackClock";
+
+function clockAt() {
+  let t = 1000;
+  const clock = new PlaybackClock(() => t);
+  return { clock, advance: (ms: number) => (t += ms) };
+}
+
+describe("PlaybackClock", () => {
+  it("extrapolates between reports and stops at the duration", () => {
+    const { clock, advance } = clockAt();
+    clock.apply({ kind: "started", duration_ms: 500, silent_reason: null });
+    advance(50);
+    expect(clock.now()).toBe(50);
+    clock.apply({ kind: "position", ms: 120 });
+    advance(30);
+    expect(clock.now()).toBe(150);
+    advance(10_000);
+    expect(clock.now()).toBe(500);
+  });
+
+  it("does not run backwards on a late report", () => {
+    const { clock, advance } = clockAt();
+    clock.apply({ kind: "started", duration_ms: 1000, silent_reason: null });
+    advance(200);
+    clock.apply({ kind: "position", ms: 150 });
+    expect(clock.now()).toBe(200);
+  });
+
+  it("holds still after a stop", () => {
+    const { clock, advance } = clockAt();
+    clock.apply({ kind: "started", duration_ms: 1000, silent_reason: null });
+    advance(300);
+    clock.apply({ kind: "stopped", at_ms: 280 });
+    advance(500);
+    expect(clock.now()).toBe(280);
+    expect(clock.running).toBe(false);
+  });
+
+  it("ends at the duration when finished", () => {
+    const { clock } = clockAt();
+    clock.apply({ kind: "started", duration_ms: 400, silent_reason: null });
+    clock.apply({ kind: "finished" });
+    expect(clock.now()).toBe(400);
+  });
+});

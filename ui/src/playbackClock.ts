@@ -1,0 +1,61 @@
+/**
+ * The reply's audio clock, as the Rust player reports it: positions arrive
+ * about every 100 ms and are extrapolated in between, so the avatar's mouth
+ * is scheduled against what is heard rather than against when the text came.
+ *
+ * Invariants: the clock never runs backwards between two reports unless a new
+ * playback starts; it stops at the reply's duration; after `Finished` or
+ * `Stopped` it holds still.
+ */
+import type { PlaybackUpdate } from "./bindings";
+
+export class PlaybackClock {
+  #anchorMs = 0;
+  #anchorAt = 0;
+  #durationMs = 0;
+  #running = false;
+  readonly #now: () => number;
+
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+  }
+
+  /** Applies one report of the player. */
+  apply(update: PlaybackUpdate): void {
+    const at = this.#now();
+    switch (update.kind) {
+      case "started":
+        this.#durationMs = Math.max(0, update.duration_ms);
+        this.#anchor(0, at);
+        this.#running = true;
+        break;
+      case "position":
+        // Never step back because of a late report: keep the larger of the two.
+        this.#anchor(Math.max(update.ms, this.now()), at);
+        break;
+      case "finished":
+        this.#anchor(this.#durationMs, at);
+        this.#running = false;
+        break;
+      case "stopped":
+        this.#anchor(Math.min(update.at_ms, this.now()), at);
+        this.#running = false;
+        break;
+    }
+  }
+
+  /** Milliseconds of the reply heard by now. */
+  now(): number {
+    const elapsed = this.#running ? this.#now() - this.#anchorAt : 0;
+    return Math.min(this.#anchorMs + Math.max(0, elapsed), this.#durationMs);
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  #anchor(ms: number, at: number): void {
+    this.#anchorMs = ms;
+    this.#anchorAt = at;
+  }
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { parseRoute, routeHash } from "./route";
+
+describe("routes", () => {
+  it("round-trips twin screens", () => {
+    for (const r of [{ screen: "twin", id: "maya-okafor", tab: "talk" }, { screen: "twin", id: "a1", tab: "build" }] as const) {
+      expect(parseRoute(routeHash(r))).toEqual(r);
+    }
+  });
+
+  it("falls back to the library for anything else", () => {
+    for (const h of ["", "#", "#nope", "#twin/", "#twin/../etc", "#twin/UPPER", `#twin/${"a".repeat(200)}`]) {
+      expect(parseRoute(h)).toEqual({ screen: "library" });
+    }
+  });
+
+  it("defaults a twin to its build tab", () => {
+    expect(parseRoute("#twin/maya/whatever")).toEqual({ screen: "twin", id: "maya", tab: "build" });
+  });
+});
