@@ -51,7 +51,10 @@ impl Jobs {
     pub fn start_build(&self, twin: &TwinId, cancel: CancelToken) -> Result<RunningBuild, ErrorReport> {
         let mut builds = lock(&self.builds);
         if builds.contains_key(twin) {
-            return Err(ErrorReport::new(ErrorCode::Busy, "This twin is already being built; wait for it or cancel it."));
+            return Err(ErrorReport::new(
+                ErrorCode::Busy,
+                "This twin is already being built; wait for it or cancel it.",
+            ));
         }
         builds.insert(twin.clone(), cancel);
         Ok(RunningBuild { builds: self.builds.clone(), twin: twin.clone() })

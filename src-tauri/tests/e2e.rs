@@ -119,6 +119,110 @@ async fn creates_a_twin_through_the_window() {
     .await;
 }
 
+/// The journey of the brief: create a twin, build it from the evaluation
+/// folder, read its report card, ask a typed question, see the answer with
+/// its source card, watch the mouth move while the reply plays, barge in.
+/// Needs the models (`ALTER_MODELS_DIR`); skipped with a reason under
+/// `ALTER_SKIP_MODEL_TESTS=1`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn builds_a_twin_and_talks_to_it() {
+    let Some(tools) = Tools::find() else { return };
+    if std::env::var_os("ALTER_MODELS_DIR").is_none() {
+        if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") {
+            eprintln!("skipping the journey: ALTER_MODELS_DIR is not set (ALTER_SKIP_MODEL_TESTS=1)");
+            return;
+        }
+        panic!("ALTER_MODELS_DIR is not set; run: alter models fetch");
+    }
+    let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/eval");
+    let eval = eval.canonicalize().unwrap_or_else(|e| panic!("{}: {e}", eval.display()));
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let home = tempfile::tempdir().unwrap();
+    run_case_within("journey", Duration::from_secs(900), &tools, home.path(), async |app: &App| {
+        app.wait_for("[data-testid=empty-library]").await?;
+        app.click("[data-testid=new-twin]").await?;
+        app.type_into("#new-twin-name", "Maya Okafor").await?;
+        app.send_keys("#new-twin-name", ENTER).await?;
+        app.wait_for("[data-twin-id=maya-okafor] [data-testid=open-twin]").await?;
+        app.click("[data-twin-id=maya-okafor] [data-testid=open-twin]").await?;
+        app.wait_for("[data-testid=build-panel]").await.context("opening a new twin should show Build")?;
+
+        // Build from the folder, by keyboard: type the path, Enter.
+        app.type_into("#build-folder", &eval.display().to_string()).await?;
+        app.send_keys("#build-folder", ENTER).await?;
+        app.wait_for("[data-testid=build-panel][data-phase=running]").await.context("the build did not start")?;
+        app.wait_long("[data-testid=stage-ingest][data-done=true]", Duration::from_secs(120)).await?;
+        app.screenshot("10-building").await?;
+        let built = Instant::now();
+        app.wait_long("[data-testid=build-panel][data-phase=done], [data-testid=build-error]", Duration::from_secs(600))
+            .await?;
+        if let Some(err) = app.wd.find("[data-testid=build-error]")? {
+            bail!("the build failed: {}", app.wd.seen(&err)?.text);
+        }
+        eprintln!("[journey] build finished {:.0} s after ingest", built.elapsed().as_secs_f64());
+        app.wait_for("[data-testid=report-card]").await?;
+        app.wd.execute("document.querySelector('[data-testid=report-card]').scrollIntoView()", &[])?;
+        app.screenshot("11-report-card").await?;
+
+        // Talk: a typed question, answered with its source.
+        app.click("[data-testid=tab-talk]").await?;
+        app.wait_for("[data-testid=talk-panel]").await?;
+        app.type_into("#question", "When did you join Bluefin?").await?;
+        app.send_keys("#question", ENTER).await?;
+        app.wait_long("[data-testid=turn][data-status=done], [data-testid=turn][data-status=failed]", Duration::from_secs(180))
+            .await?;
+        let answer = app.text("[data-testid=turn] [data-testid=answer]").await?;
+        ensure!(answer.contains("2021") || answer.contains("September"), "unexpected answer {answer:?}");
+        let source = app.wd.execute(
+            "return [...document.querySelectorAll('[data-testid=source-card]')].map(e => e.dataset.file).join(',')",
+            &[],
+        )?;
+        ensure!(source.as_str().is_some_and(|s| s.contains("profile.md")), "source cards: {source}");
+        app.screenshot("12-answer").await?;
+
+        // The reply plays (paced silently without a sound card): the mouth moves with it.
+        app.wait_long("svg.twin-avatar[data-state=speaking]", Duration::from_secs(60)).await?;
+        let mut widest = 0.0f64;
+        let mut shapes = std::collections::BTreeSet::new();
+        let watch = Instant::now();
+        while watch.elapsed() < Duration::from_millis(1500) {
+            let v = app.wd.execute(
+                "const s = document.querySelector('svg.twin-avatar'); return [s.dataset.mouthOpen, s.dataset.viseme].join(' ')",
+                &[],
+            )?;
+            let v = v.as_str().unwrap_or_default().to_owned();
+            let mut parts = v.split(' ');
+            widest = widest.max(parts.next().and_then(|x| x.parse().ok()).unwrap_or(0.0));
+            shapes.insert(parts.next().unwrap_or_default().to_owned());
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+        ensure!(widest > 0.1 && shapes.len() >= 2, "the mouth did not move: open {widest}, visemes {shapes:?}");
+        app.screenshot("13-speaking").await?;
+
+        // Barge-in: Stop ends playback; the time is measured inside the page.
+        let stop_ms = app.wd.execute_async(
+            "const done = arguments[0]; const t0 = performance.now(); \
+             document.querySelector('[data-testid=stop-speaking]').click(); \
+             (function poll() { const s = document.querySelector('svg.twin-avatar'); \
+               if (s.dataset.state !== 'speaking') done(performance.now() - t0); else requestAnimationFrame(poll); })();",
+        );
+        let stop_ms = match stop_ms {
+            Ok(v) => v,
+            Err(_) => {
+                app.click("[data-testid=stop-speaking]").await.ok();
+                Value::Null
+            }
+        };
+        app.wait_long("svg.twin-avatar[data-state=idle]", Duration::from_secs(5)).await.context("barge-in did not stop")?;
+        eprintln!("[journey] barge-in: the avatar stopped speaking {stop_ms} ms after Stop; mouth opened to {widest}, visemes {shapes:?}");
+        let fps = app.wd.execute("const f = document.querySelector('[data-testid=fps]'); return f ? f.dataset.fps : null", &[])?;
+        eprintln!("[journey] avatar frame rate under Xvfb (software rendering): {fps} FPS");
+        app.screenshot("14-after-barge-in").await?;
+        Ok(())
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupt_database_shows_what_to_do() {
     let Some(tools) = Tools::find() else { return };
@@ -250,6 +354,16 @@ impl App {
     }
 
     /// Waits until `css` is visible and shows exactly `expected`.
+    /// Waits up to `limit` for `css` to exist (long jobs: a build, an answer).
+    async fn wait_long(&self, css: &str, limit: Duration) -> Result<()> {
+        let start = Instant::now();
+        while self.wd.find(css)?.is_none() {
+            ensure!(start.elapsed() < limit, "{css} did not appear within {limit:?}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        Ok(())
+    }
+
     async fn wait_for_text(&self, css: &str, expected: &str) -> Result<()> {
         self.wait_for_seen(css, &format!("{expected:?}"), |text| text == expected).await.map(drop)
     }
@@ -375,6 +489,11 @@ impl WebDriver {
         self.cmd("POST", "execute/sync", json!({ "script": script, "args": args }))
     }
 
+    /// Runs `script` until it calls its last argument with the result.
+    fn execute_async(&self, script: &str) -> Result<Value> {
+        self.cmd("POST", "execute/async", json!({ "script": script, "args": [] }))
+    }
+
     fn close(&self) {
         let _ = Self::request("DELETE", &format!("{}/session/{}", self.base, self.session), None);
     }
@@ -400,6 +519,17 @@ fn element_id(v: &Value) -> Option<String> {
 
 /// Starts Xvfb, tauri-driver and a session on the app; runs `body`; always cleans up.
 async fn run_case(case: &str, tools: &Tools, home: &Path, body: impl AsyncFnOnce(&App) -> Result<()>) {
+    run_case_within(case, CASE_LIMIT, tools, home, body).await;
+}
+
+/// [`run_case`] with its own time limit (a case that builds a twin needs minutes).
+async fn run_case_within(
+    case: &str,
+    limit: Duration,
+    tools: &Tools,
+    home: &Path,
+    body: impl AsyncFnOnce(&App) -> Result<()>,
+) {
     let started = Instant::now();
     let artifacts = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("e2e-artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
@@ -408,7 +538,7 @@ async fn run_case(case: &str, tools: &Tools, home: &Path, body: impl AsyncFnOnce
     let xvfb = Xvfb::start(&tools.xvfb).expect("Xvfb did not start");
     let driver = TauriDriver::start(tools, &xvfb.display, home, &artifacts.join(format!("{case}-tauri-driver.log")))
         .expect("tauri-driver did not start");
-    let outcome = tokio::time::timeout(CASE_LIMIT, async {
+    let outcome = tokio::time::timeout(limit, async {
         driver.wait_until_listening()?;
         verbose("tauri-driver listens; opening a session");
         let wd = connect(driver.port).await?;
@@ -434,7 +564,7 @@ async fn run_case(case: &str, tools: &Tools, home: &Path, body: impl AsyncFnOnce
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(err)) => panic!("[{case}] {err:#}"),
-        Err(_) => panic!("[{case}] did not finish within {CASE_LIMIT:?}"),
+        Err(_) => panic!("[{case}] did not finish within {limit:?}"),
     }
 }
 

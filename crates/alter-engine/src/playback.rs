@@ -28,11 +28,18 @@ const REPORT_EVERY: Duration = Duration::from_millis(100);
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PlaybackEvent {
     /// `silent_reason` is set when there is no speaker and playback is paced in silence.
-    Started { duration_ms: f64, silent_reason: Option<String> },
+    Started {
+        duration_ms: f64,
+        silent_reason: Option<String>,
+    },
     /// Milliseconds of the reply heard so far.
-    Position { ms: f64 },
+    Position {
+        ms: f64,
+    },
     Finished,
-    Stopped { at_ms: f64 },
+    Stopped {
+        at_ms: f64,
+    },
 }
 
 /// A reply being played. Dropping it stops it.
@@ -77,7 +84,10 @@ impl Drop for Playback {
 fn play(samples: &[f32], rate: u32, stop: &AtomicBool, on_event: &dyn Fn(PlaybackEvent)) {
     let duration_ms = samples.len() as f64 * 1000.0 / rate as f64;
     let mut speaker = Speaker::open_default(rate);
-    let silent_reason = speaker.as_ref().err().map(|e| format!("{e}; the reply is shown without sound"));
+    let silent_reason = speaker.as_ref().err().map(|e| {
+        tracing::warn!("no speaker, playing silently: {e}");
+        "No speaker is available, so the reply is shown without sound.".to_owned()
+    });
     on_event(PlaybackEvent::Started { duration_ms, silent_reason });
     let block = (rate as f64 * BLOCK.as_secs_f64()) as usize;
     let started = Instant::now();
@@ -160,10 +170,14 @@ mod tests {
     #[test]
     fn plays_to_the_end_in_real_time_with_positions() {
         let (events, elapsed) = collect(vec![0.0; 8_000], None);
-        assert!(matches!(events.first(), Some(PlaybackEvent::Started { duration_ms, .. }) if (*duration_ms - 500.0).abs() < 1.0));
+        assert!(
+            matches!(events.first(), Some(PlaybackEvent::Started { duration_ms, .. }) if (*duration_ms - 500.0).abs() < 1.0)
+        );
         assert_eq!(events.last(), Some(&PlaybackEvent::Finished));
-        let positions: Vec<f64> =
-            events.iter().filter_map(|e| if let PlaybackEvent::Position { ms } = e { Some(*ms) } else { None }).collect();
+        let positions: Vec<f64> = events
+            .iter()
+            .filter_map(|e| if let PlaybackEvent::Position { ms } = e { Some(*ms) } else { None })
+            .collect();
         assert!(positions.len() >= 3, "{events:?}");
         assert!(positions.windows(2).all(|w| w[0] <= w[1]), "positions go forward: {positions:?}");
         assert!(elapsed >= Duration::from_millis(450), "played too fast: {elapsed:?}");

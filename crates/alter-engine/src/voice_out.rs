@@ -70,7 +70,12 @@ impl Engine {
     }
 
     /// Speaks `text` in the twin's tuned voice (when it has one), in memory.
-    pub async fn speech(&self, text: &str, twin: Option<&TwinId>, options: SpeakOptions) -> Result<Speech, EngineError> {
+    pub async fn speech(
+        &self,
+        text: &str,
+        twin: Option<&TwinId>,
+        options: SpeakOptions,
+    ) -> Result<Speech, EngineError> {
         let synth = self.synthesizer().await?;
         let tuning = match twin {
             Some(id) => self.twin_voice(id).await?,

@@ -253,10 +253,10 @@ pub async fn search_with_vector(
     vector: Option<&[f32]>,
     opts: &SearchOptions,
 ) -> Result<Vec<Hit>, KnowledgeError> {
-    let mut lists: Vec<Vec<(i64, f32)>> = Vec::new();
-    let mut bm25 = HashMap::new();
-    let mut cosine = HashMap::new();
-    if opts.mode != SearchMode::Vector {
+    let full_text = async {
+        if opts.mode == SearchMode::Vector {
+            return Ok(None);
+        }
         let terms = match opts.fts {
             // An index made from bare vectors has no term counts: the query stays whole.
             FtsIndex::Words if index.terms.is_empty() => query_words(query),
@@ -264,16 +264,28 @@ pub async fn search_with_vector(
             // The trigram index exists for comparison; its queries stay whole.
             FtsIndex::Trigram => trigram_terms(query),
         };
-        if let Some(expr) = any_of(&terms) {
-            let ranked = store::bm25(db.pool(), opts.fts, &expr, opts.candidates).await?;
-            bm25.extend(ranked.iter().copied());
-            lists.push(ranked);
+        match any_of(&terms) {
+            Some(expr) => store::bm25(db.pool(), opts.fts, &expr, opts.candidates).await.map(Some),
+            None => Ok(None),
         }
+    };
+    // The scan runs while SQLite answers the full-text query on its own thread:
+    // `join` sends the query first, then scans.
+    let vectors = async {
+        match vector {
+            Some(v) if opts.mode != SearchMode::Bm25 => Some(index.nearest(v, opts.candidates)),
+            _ => None,
+        }
+    };
+    let (full_text, vectors) = tokio::join!(full_text, vectors);
+    let mut lists: Vec<Vec<(i64, f32)>> = Vec::new();
+    let mut bm25 = HashMap::new();
+    let mut cosine = HashMap::new();
+    if let Some(ranked) = full_text? {
+        bm25.extend(ranked.iter().copied());
+        lists.push(ranked);
     }
-    if opts.mode != SearchMode::Bm25
-        && let Some(v) = vector
-    {
-        let ranked = index.nearest(v, opts.candidates);
+    if let Some(ranked) = vectors {
         cosine.extend(ranked.iter().copied());
         lists.push(ranked);
     }
@@ -300,7 +312,7 @@ pub async fn search_with_vector(
 
 /// How many index entries a candidate query may touch before its commonest
 /// terms are left out (FTS5 scores every matching chunk: ~0.5 µs each here).
-pub const POSTINGS_BUDGET: i64 = 20_000;
+pub const POSTINGS_BUDGET: i64 = 8_000;
 
 /// The terms worth a BM25 candidate query. Below the budget, all of them.
 /// Above it, the terms in half of the chunks or more go first (FTS5 gives
@@ -382,11 +394,15 @@ mod tests {
     #[test]
     fn common_terms_leave_the_candidate_query_only_at_scale() {
         let terms = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-        let counts: HashMap<String, i64> =
-            [("depot", 60_000), ("antwerp", 40), ("vans", 9_000), ("budget", 15_000)].map(|(t, n)| (t.into(), n)).into();
+        let counts: HashMap<String, i64> = [("depot", 60_000), ("antwerp", 40), ("vans", 9_000), ("budget", 15_000)]
+            .map(|(t, n)| (t.into(), n))
+            .into();
         let all = terms(&["depot", "antwerp", "vans", "budget", "unseen"]);
         // A small twin: every known term stays, in question order.
-        assert_eq!(selective_terms(all.clone(), &counts, 100_000, 1_000_000), terms(&["depot", "antwerp", "vans", "budget"]));
+        assert_eq!(
+            selective_terms(all.clone(), &counts, 100_000, 1_000_000),
+            terms(&["depot", "antwerp", "vans", "budget"])
+        );
         // At scale: the term in most chunks goes, then the commonest of the rest.
         assert_eq!(selective_terms(all.clone(), &counts, 100_000, 20_000), terms(&["antwerp", "vans"]));
         // The rarest term stays even alone over the budget.

@@ -150,7 +150,8 @@ impl ZipfWords {
     pub fn new(size: usize) -> Self {
         const ONSETS: &[&str] = &["k", "l", "m", "n", "p", "r", "s", "t", "v", "d", "b", "g", "f", "h", "z", "ch"];
         const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ai", "ou", "ei"];
-        let syllables: Vec<String> = ONSETS.iter().flat_map(|o| VOWELS.iter().map(move |v| format!("{o}{v}"))).collect();
+        let syllables: Vec<String> =
+            ONSETS.iter().flat_map(|o| VOWELS.iter().map(move |v| format!("{o}{v}"))).collect();
         let words: Vec<String> = (0..size.max(1))
             .map(|mut i| {
                 // Bijective base-n numbering: every index a different word of 1+ syllables.

@@ -8,8 +8,8 @@
 
 use alter_core::{CancelToken, ErrorCode, ErrorReport};
 use alter_engine::brain_types::AnswerEvent;
-use alter_engine::{AskRequest, Playback, PlaybackEvent};
 use alter_engine::tts::SpeakOptions;
+use alter_engine::{AskRequest, Playback, PlaybackEvent};
 use serde::Serialize;
 use tauri::State;
 use tauri::ipc::Channel;
