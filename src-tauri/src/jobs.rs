@@ -12,6 +12,7 @@ use alter_engine::Playback;
 pub struct Jobs {
     builds: Arc<Mutex<HashMap<TwinId, CancelToken>>>,
     answer: Mutex<Option<CancelToken>>,
+    listening: Mutex<Option<CancelToken>>,
     playback: Mutex<Option<Playback>>,
     /// This window's conversation (turns are remembered per session).
     session: String,
@@ -23,6 +24,7 @@ impl Default for Jobs {
         Self {
             builds: Arc::default(),
             answer: Mutex::default(),
+            listening: Mutex::default(),
             playback: Mutex::default(),
             session: format!("app-{}", started.as_millis()),
         }
@@ -69,6 +71,19 @@ impl Jobs {
     pub fn replace_answer(&self, cancel: CancelToken) {
         if let Some(old) = lock(&self.answer).replace(cancel) {
             old.cancel();
+        }
+    }
+
+    /// The listening now running, stopping the one before.
+    pub fn replace_listening(&self, cancel: CancelToken) {
+        if let Some(old) = lock(&self.listening).replace(cancel) {
+            old.cancel();
+        }
+    }
+
+    pub fn stop_listening(&self) {
+        if let Some(listening) = lock(&self.listening).take() {
+            listening.cancel();
         }
     }
 

@@ -138,6 +138,8 @@ async fn builds_a_twin_and_talks_to_it() {
     let eval = eval.canonicalize().unwrap_or_else(|e| panic!("{}: {e}", eval.display()));
     let _turn = ONE_AT_A_TIME.lock().await;
     let home = tempfile::tempdir().unwrap();
+    // The spoken question d01 of the evaluation set is the microphone's input.
+    std::fs::copy(eval.join("audio/d01.wav"), home.path().join("microphone.wav")).unwrap();
     run_case_within("journey", Duration::from_secs(900), &tools, home.path(), async |app: &App| {
         app.wait_for("[data-testid=empty-library]").await?;
         app.click("[data-testid=new-twin]").await?;
@@ -218,6 +220,21 @@ async fn builds_a_twin_and_talks_to_it() {
         let fps = app.wd.execute("const f = document.querySelector('[data-testid=fps]'); return f ? f.dataset.fps : null", &[])?;
         eprintln!("[journey] avatar frame rate under Xvfb (software rendering): {fps} FPS");
         app.screenshot("14-after-barge-in").await?;
+
+        // A spoken question through the app's test input: the caption, then the answer.
+        app.click("[data-testid=talk-button]").await?;
+        app.wait_long("[data-testid=caption][data-listening=true]", Duration::from_secs(10)).await?;
+        app.wait_long("[data-testid=turn]:nth-child(2)", Duration::from_secs(60)).await.context("the spoken question was not asked")?;
+        let caption = app.text("[data-testid=caption]").await?;
+        ensure!(caption.to_lowercase().contains("bluefin") || caption.to_lowercase().contains("join"), "caption {caption:?}");
+        app.wait_long(
+            "[data-testid=turn]:nth-child(2)[data-status=done], [data-testid=turn]:nth-child(2)[data-status=failed]",
+            Duration::from_secs(180),
+        )
+        .await?;
+        let spoken_answer = app.text("[data-testid=turn]:nth-child(2) [data-testid=answer]").await?;
+        eprintln!("[journey] heard {caption:?}; answered {spoken_answer:?}");
+        app.screenshot("15-spoken-question").await?;
         Ok(())
     })
     .await;
@@ -659,7 +676,13 @@ impl TauriDriver {
         let port = free_port();
         let native_port = free_port();
         let log_file = std::fs::File::create(log)?;
-        let child = Command::new(&tools.tauri_driver)
+        let mut command = Command::new(&tools.tauri_driver);
+        // A case that speaks to the app leaves its recording here: it becomes the microphone.
+        let microphone = home.join("microphone.wav");
+        if microphone.is_file() {
+            command.env("ALTER_TEST_MICROPHONE", &microphone);
+        }
+        let child = command
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .arg("--native-driver")
             .arg(&tools.webkit_driver)

@@ -93,6 +93,23 @@ async speakReply(id: string, text: string, onPlayback: TAURI_CHANNEL<PlaybackUpd
  */
 async stopSpeaking() : Promise<void> {
     await TAURI_INVOKE("stop_speaking");
+},
+/**
+ * Listens for one spoken question (microphone, or the test input).
+ */
+async listenForQuestion(onUpdate: TAURI_CHANNEL<ListenUpdate>) : Promise<Result<HeardView, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("listen_for_question", { onUpdate }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops listening (the person pressed Talk again or left the screen).
+ */
+async stopListening() : Promise<void> {
+    await TAURI_INVOKE("stop_listening");
 }
 }
 
@@ -291,6 +308,14 @@ export type FailedFile = { file: string; message: string }
  * One self-test question on the report card.
  */
 export type GradedQuestion = { question: string; lang: string; answerable: boolean; answer_correct: boolean; citation_correct: boolean; declined: boolean }
+/**
+ * The question as heard.
+ */
+export type HeardView = { text: string; language: string; speech_seconds: number; final_decode_ms: number }
+/**
+ * What listening streams while the person speaks.
+ */
+export type ListenUpdate = { kind: "listening"; input: string } | { kind: "speech_started" } | { kind: "partial"; text: string } | { kind: "speech_ended" }
 /**
  * Playback of a reply, as heard.
  */

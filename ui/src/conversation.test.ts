@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AnswerUpdate, AnswerView, PlaybackUpdate, SpokenReply } from "./bindings";
+import type { AnswerUpdate, AnswerView, ListenUpdate, PlaybackUpdate, SpokenReply } from "./bindings";
 import { Conversation } from "./conversation";
 import { AppError } from "./errors";
 import type { Api } from "./ipc";
@@ -46,6 +46,15 @@ function fakeApi() {
       calls.push("stop");
       return Promise.resolve();
     },
+    listenForQuestion: (onUpdate: (u: ListenUpdate) => void) => {
+      calls.push("listen");
+      onUpdate({ kind: "listening", input: "test" });
+      onUpdate({ kind: "speech_started" });
+      onUpdate({ kind: "partial", text: "How many vans" });
+      onUpdate({ kind: "speech_ended" });
+      return Promise.resolve({ text: "How many vans in Antwerp?", language: "en", speech_seconds: 2, final_decode_ms: 900 });
+    },
+    stopListening: () => Promise.resolve(),
   } as unknown as Api;
   return { api, calls, play: (u: PlaybackUpdate) => playback(u) };
 }
@@ -78,6 +87,15 @@ describe("Conversation", () => {
     expect(f.calls.at(-1)).toBe("stop");
     expect(convo.state.get().speaking).toBe(false);
     expect(convo.scheduler.running).toBe(false);
+  });
+
+  it("asks what it heard, with the caption shown", async () => {
+    const f = fakeApi();
+    const convo = new Conversation(f.api, "maya");
+    await convo.listen();
+    expect(f.calls.filter((c) => c !== "stop").slice(0, 2)).toEqual(["listen", "ask:How many vans in Antwerp?"]);
+    expect(convo.state.get()).toMatchObject({ listening: false, caption: "How many vans in Antwerp?" });
+    expect(convo.state.get().turns[0]?.status).toBe("done");
   });
 
   it("shows a failed answer with the engine's message and ignores empty questions", async () => {

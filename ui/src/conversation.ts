@@ -32,6 +32,10 @@ export interface Turn {
 export interface TalkState {
   turns: Turn[];
   speaking: boolean;
+  /** Waiting for, or hearing, a spoken question. */
+  listening: boolean;
+  /** What was heard so far (a partial caption until the speaker stops). */
+  caption: string;
   emotion: Emotion;
   userEmotion: UserEmotion | null;
   /** Why a reply is silent (no speaker), or what the voice left out. */
@@ -42,7 +46,15 @@ const EMOTIONS: readonly Emotion[] = ["neutral", "happy", "concerned", "surprise
 const asEmotion = (e: string): Emotion => (EMOTIONS.includes(e as Emotion) ? (e as Emotion) : "neutral");
 
 export class Conversation {
-  readonly state = new Store<TalkState>({ turns: [], speaking: false, emotion: "neutral", userEmotion: null, notice: null });
+  readonly state = new Store<TalkState>({
+    turns: [],
+    speaking: false,
+    listening: false,
+    caption: "",
+    emotion: "neutral",
+    userEmotion: null,
+    notice: null,
+  });
   readonly scheduler = new VisemeScheduler();
   readonly clock: PlaybackClock;
   readonly #api: Api;
@@ -116,6 +128,34 @@ export class Conversation {
     } catch (error) {
       this.#update((s) => ({ ...s, speaking: false, notice: toReport(error).message }));
     }
+  }
+
+  /**
+   * Listens for a spoken question (the microphone, captured in Rust), shows
+   * the caption as it grows, then asks it. Speaking over the twin stops it.
+   */
+  async listen(): Promise<void> {
+    if (this.busy || this.state.get().listening) return;
+    this.stop();
+    this.#update((s) => ({ ...s, listening: true, caption: "", notice: null }));
+    let heard: string;
+    try {
+      const result = await this.#api.listenForQuestion((u) => {
+        if (u.kind === "partial") this.#update((s) => ({ ...s, caption: u.text }));
+      });
+      heard = result.text;
+    } catch (error) {
+      const report = toReport(error);
+      this.#update((s) => ({ ...s, listening: false, notice: report.code === "cancelled" ? null : report.message }));
+      return;
+    }
+    this.#update((s) => ({ ...s, listening: false, caption: heard }));
+    await this.ask(heard);
+  }
+
+  /** Stops listening without asking anything. */
+  stopListening(): void {
+    void this.#api.stopListening().catch(() => undefined);
   }
 
   /** Barge-in: stop speaking and writing now. */

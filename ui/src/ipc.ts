@@ -15,6 +15,8 @@ import type {
   ErrorReport,
   PlaybackUpdate,
   BuildProgress,
+  HeardView,
+  ListenUpdate,
   SpokenReply,
   TwinDetails,
   TwinParams,
@@ -60,6 +62,9 @@ export const api = {
   speakReply: (id: string, text: string, onPlayback: (u: PlaybackUpdate) => void): Promise<SpokenReply> =>
     unwrap(() => commands.speakReply(id, text, channel(onPlayback))),
   stopSpeaking: (): Promise<void> => direct(() => commands.stopSpeaking()),
+  listenForQuestion: (onUpdate: (u: ListenUpdate) => void): Promise<HeardView> =>
+    unwrap(() => commands.listenForQuestion(channel(onUpdate))),
+  stopListening: (): Promise<void> => direct(() => commands.stopListening()),
 };
 
 /** A channel the Rust side streams on; each message goes to `listener`. */

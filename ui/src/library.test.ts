@@ -49,6 +49,8 @@ function fakeApi(overrides: Partial<Api> = {}): Api & { created: TwinParams[] } 
     askTwin: () => reject("not_found", "no twin"),
     speakReply: () => reject("not_found", "no twin"),
     stopSpeaking: () => Promise.resolve(),
+    listenForQuestion: () => reject("not_found", "no microphone"),
+    stopListening: () => Promise.resolve(),
     ...overrides,
   };
 }

@@ -53,6 +53,37 @@ impl AudioSource for FileSource {
     }
 }
 
+/// A source handed out no faster than real time, the way a microphone
+/// delivers audio: a recorded question played into the app as its input.
+#[derive(Debug)]
+pub struct RealTime<S> {
+    inner: S,
+    started: Option<std::time::Instant>,
+    delivered: u64,
+}
+
+impl<S: AudioSource> RealTime<S> {
+    pub fn new(inner: S) -> Self {
+        Self { inner, started: None, delivered: 0 }
+    }
+}
+
+impl<S: AudioSource> AudioSource for RealTime<S> {
+    fn sample_rate(&self) -> u32 {
+        self.inner.sample_rate()
+    }
+    fn read_chunk(&mut self) -> Result<Option<Vec<f32>>, AudioError> {
+        let started = *self.started.get_or_insert_with(std::time::Instant::now);
+        let due = Duration::from_secs_f64(self.delivered as f64 / self.sample_rate().max(1) as f64);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        let chunk = self.inner.read_chunk()?;
+        self.delivered += chunk.as_ref().map_or(0, |c| c.len() as u64);
+        Ok(chunk)
+    }
+}
+
 /// A clip in memory, handed out in fixed-size pieces (like a microphone would).
 #[derive(Debug)]
 pub struct MemorySource {

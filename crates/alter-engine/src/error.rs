@@ -35,6 +35,17 @@ pub enum EngineError {
     Persona(#[from] alter_persona::PersonaError),
     #[error(transparent)]
     Audio(#[from] alter_audio::AudioError),
+    #[error(transparent)]
+    Vad(#[from] alter_vad::VadError),
+    /// Input the engine cannot use: what was wrong and what to do.
+    #[error("{0}")]
+    BadInput(String),
+    /// A job other than a build was stopped by its caller (e.g. listening).
+    #[error("{0}")]
+    Stopped(&'static str),
+    /// A worker thread failed; a bug, not bad input.
+    #[error("{0}")]
+    Internal(String),
     /// The build was cancelled; finished stages are kept and the next build resumes after them.
     #[error("the build was cancelled; building again resumes where it stopped")]
     Cancelled,
@@ -64,6 +75,10 @@ impl HasErrorCode for EngineError {
             EngineError::Brain(e) => e.code(),
             EngineError::Persona(e) => e.code(),
             EngineError::Audio(e) => e.code(),
+            EngineError::Vad(e) => e.code(),
+            EngineError::BadInput(_) => ErrorCode::InvalidInput,
+            EngineError::Stopped(_) => ErrorCode::Cancelled,
+            EngineError::Internal(_) => ErrorCode::Internal,
             EngineError::Cancelled => ErrorCode::Cancelled,
         }
     }

@@ -103,6 +103,8 @@ pub async fn build(
     let cancel = CancelToken::new();
     let _running = state.jobs().start_build(&id, cancel.clone())?;
     let mut request = BuildRequest::new(PathBuf::from(folder));
+    // The twin keeps the name its owner gave it in the app (not the folder's).
+    request.name = Some(engine.twin(&id).await?.name);
     request.id = Some(id.clone());
     let report = engine.build_twin(&request, &ProgressSink::new(on_progress), &cancel).await?;
     let overall = &report.report.results.overall;

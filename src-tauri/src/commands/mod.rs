@@ -7,6 +7,7 @@
 //! the webview (ids) are validated here before they reach the engine.
 
 pub mod build;
+pub mod listen;
 pub mod status;
 pub mod talk;
 pub mod twins;

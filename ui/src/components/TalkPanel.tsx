@@ -95,7 +95,7 @@ export function TalkPanel(props: { conversation: Conversation; name: string; app
           appearance={props.appearance}
           emotion={state.emotion}
           userEmotion={state.userEmotion}
-          listening={busy}
+          listening={state.listening || busy}
           scheduler={conversation.scheduler}
           name={name}
           onFps={setFps}
@@ -116,6 +116,11 @@ export function TalkPanel(props: { conversation: Conversation; name: string; app
             </span>
           )}
         </div>
+        {(state.listening || state.caption !== "") && (
+          <p class="caption" aria-live="polite" data-testid="caption" data-listening={String(state.listening)}>
+            {state.caption || t("talk.listening")}
+          </p>
+        )}
         {state.notice && (
           <p class="notice small" role="status" data-testid="talk-notice">
             {state.notice}
@@ -155,6 +160,16 @@ export function TalkPanel(props: { conversation: Conversation; name: string; app
           />
           <button type="submit" class="button primary" disabled={busy || question.trim() === ""} data-testid="ask">
             {t("talk.ask")}
+          </button>
+          <button
+            type="button"
+            class={`button ${state.listening ? "danger" : "secondary"}`}
+            disabled={busy && !state.listening}
+            aria-pressed={state.listening}
+            onClick={() => (state.listening ? conversation.stopListening() : void conversation.listen())}
+            data-testid="talk-button"
+          >
+            {t(state.listening ? "talk.stopListening" : "talk.speak")}
           </button>
         </form>
         <Latency turns={state.turns} />

@@ -1,0 +1,159 @@
+//! Listening for one spoken question on a live source: voice activity finds
+//! where it starts and ends, partial captions are decoded as it grows, and
+//! the final transcript is decoded when the speaker stops.
+//!
+//! The same loop runs on a microphone and on a recorded file played in real
+//! time (the app's test input), so what is tested is what people use.
+//!
+//! Invariants: memory is bounded (the captioner keeps at most its window;
+//! the pre-roll is 0.5 s); listening ends after `max_utterance`, or when no
+//! speech began within `patience`, with a clear error; cancelling returns
+//! within one audio chunk.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use alter_asr::{Language, PartialCaptioner, StreamingOptions, TranscribeOptions};
+use alter_audio::io::AudioSource;
+use alter_core::CancelToken;
+use alter_vad::{Vad, VadEvent, VadOptions};
+use serde::Serialize;
+
+use crate::{Engine, EngineError};
+
+/// What listening reports while it runs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ListenEvent {
+    SpeechStarted,
+    /// The caption so far; it may still change.
+    Partial {
+        text: String,
+    },
+    SpeechEnded,
+}
+
+/// The question as heard.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heard {
+    pub text: String,
+    pub language: String,
+    /// Seconds of speech in the utterance.
+    pub speech_seconds: f32,
+    /// From the end of speech to the final transcript.
+    pub final_decode_ms: f64,
+}
+
+/// Limits of one listening turn.
+#[derive(Debug, Clone)]
+pub struct ListenOptions {
+    pub language: Language,
+    /// Give up when nobody has started speaking after this long.
+    pub patience: Duration,
+    /// Stop listening after this much speech, as if the speaker had stopped.
+    pub max_utterance: Duration,
+}
+
+impl Default for ListenOptions {
+    fn default() -> Self {
+        Self { language: Language::Auto, patience: Duration::from_secs(10), max_utterance: Duration::from_secs(25) }
+    }
+}
+
+/// Audio kept from before voice activity confirms speech (its start would be cut otherwise).
+const PRE_ROLL_S: f32 = 0.5;
+
+impl Engine {
+    /// Listens on `source` for one utterance and returns its transcript.
+    pub async fn listen(
+        &self,
+        mut source: Box<dyn AudioSource>,
+        opts: ListenOptions,
+        cancel: CancelToken,
+        on_event: impl Fn(ListenEvent) + Send + 'static,
+    ) -> Result<Heard, EngineError> {
+        let transcriber = self.transcriber().await?;
+        let models = self.config().models_dir.clone();
+        let task = tokio::task::spawn_blocking(move || -> Result<Heard, EngineError> {
+            let rate = alter_audio::SPEECH_RATE;
+            if source.sample_rate() != rate {
+                return Err(EngineError::BadInput(format!(
+                    "the input delivers {} Hz audio; listening needs {rate} Hz",
+                    source.sample_rate()
+                )));
+            }
+            let mut vad = Vad::load(&models, VadOptions::default())?;
+            let final_options = TranscribeOptions { language: opts.language, ..Default::default() };
+            let mut captioner = PartialCaptioner::new(
+                &transcriber,
+                StreamingOptions { step_s: 1.5, final_options, ..Default::default() },
+            );
+            let mut pre_roll: VecDeque<f32> = VecDeque::new();
+            let pre_roll_len = (PRE_ROLL_S * rate as f32) as usize;
+            let mut speaking = false;
+            let mut speech_samples = 0usize;
+            let started = Instant::now();
+            loop {
+                if cancel.is_cancelled() {
+                    return Err(EngineError::Stopped("listening was stopped"));
+                }
+                let chunk = source.read_chunk()?;
+                let ended_input = chunk.is_none();
+                let chunk = chunk.unwrap_or_default();
+                let mut events = vad.push(&chunk)?;
+                if ended_input {
+                    events.extend(vad.finish());
+                }
+                let mut ended = false;
+                for event in events {
+                    match event {
+                        VadEvent::SpeechStart { .. } if !speaking => {
+                            speaking = true;
+                            on_event(ListenEvent::SpeechStarted);
+                            let held: Vec<f32> = pre_roll.drain(..).collect();
+                            speech_samples += held.len();
+                            captioner.push(&held)?;
+                        }
+                        VadEvent::SpeechEnd { .. } if speaking => ended = true,
+                        _ => {}
+                    }
+                }
+                if speaking {
+                    speech_samples += chunk.len();
+                    if let Some(caption) = captioner.push(&chunk)? {
+                        on_event(ListenEvent::Partial { text: caption.text });
+                    }
+                } else {
+                    pre_roll.extend(chunk.iter().copied());
+                    let excess = pre_roll.len().saturating_sub(pre_roll_len);
+                    pre_roll.drain(..excess);
+                    if started.elapsed() > opts.patience || ended_input {
+                        return Err(EngineError::BadInput(
+                            "no speech was heard: check the microphone and speak after pressing Talk".into(),
+                        ));
+                    }
+                }
+                let too_long = speech_samples as f64 / rate as f64 > opts.max_utterance.as_secs_f64();
+                if ended || ended_input || too_long {
+                    on_event(ListenEvent::SpeechEnded);
+                    let decode = Instant::now();
+                    let caption = captioner.end_of_speech()?;
+                    let (text, language) =
+                        caption.map(|c| (c.text.trim().to_owned(), c.transcript.language)).unwrap_or_default();
+                    if text.is_empty() {
+                        return Err(EngineError::BadInput(
+                            "the speech could not be recognised; please say it again".into(),
+                        ));
+                    }
+                    return Ok(Heard {
+                        text,
+                        language,
+                        speech_seconds: speech_samples as f32 / rate as f32,
+                        final_decode_ms: decode.elapsed().as_secs_f64() * 1000.0,
+                    });
+                }
+            }
+        });
+        task.await.map_err(|e| EngineError::Internal(format!("the listening thread failed: {e}")))?
+    }
+}

@@ -1,0 +1,96 @@
+//! Listening for a spoken question with the real voice-activity and speech
+//! models: a recorded question fed as a live source (in microphone-sized
+//! pieces), silence, noise, a cancelled turn and a source at the wrong rate.
+//!
+//! Needs the models (`ALTER_MODELS_DIR`; `ALTER_SKIP_MODEL_TESTS=1` skips with a reason).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use alter_audio::Audio;
+use alter_audio::io::{MemorySource, RealTime};
+use alter_core::{CancelToken, ErrorCode, HasErrorCode, Settings};
+use alter_engine::{Engine, ListenEvent, ListenOptions};
+
+const RATE: u32 = alter_audio::SPEECH_RATE;
+
+fn eval_audio(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/audio").join(name)
+}
+
+async fn engine(home: &Path) -> Option<Engine> {
+    let models = alter_models::testing::models_dir_or_skip()?;
+    let settings = Settings { home: Some(home.to_path_buf()), models_dir: Some(models), threads: 0 };
+    Some(Engine::open(settings.resolve().expect("settings resolve")).await.expect("engine opens"))
+}
+
+/// A recording as a microphone would deliver it: 32 ms pieces, with a second of room noise after it.
+fn live(samples: Vec<f32>) -> Box<MemorySource> {
+    let mut samples = samples;
+    samples.extend(std::iter::repeat_n(0.0, RATE as usize));
+    Box::new(MemorySource::new(Audio::new(samples, RATE), 512))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hears_a_spoken_question_with_partial_captions() {
+    let home = tempfile::tempdir().unwrap();
+    let Some(engine) = engine(home.path()).await else { return };
+    let audio = alter_audio::decode_file(&eval_audio("d01.wav"), RATE).unwrap();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&events);
+    let heard = engine
+        .listen(live(audio.samples), ListenOptions::default(), CancelToken::new(), move |e| {
+            sink.lock().unwrap().push(e)
+        })
+        .await
+        .expect("the question is heard");
+    let text = heard.text.to_lowercase();
+    assert!(text.contains("bluefin") || text.contains("join"), "{heard:?}");
+    assert!(heard.speech_seconds > 0.5, "{heard:?}");
+    let events = events.lock().unwrap();
+    assert_eq!(events.first(), Some(&ListenEvent::SpeechStarted), "{events:?}");
+    assert_eq!(events.last(), Some(&ListenEvent::SpeechEnded), "{events:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silence_noise_cancel_and_wrong_rates_are_clear_errors() {
+    let home = tempfile::tempdir().unwrap();
+    let Some(engine) = engine(home.path()).await else { return };
+    let quick = ListenOptions { patience: Duration::from_secs(3), ..ListenOptions::default() };
+
+    // Silence until the input ends: nothing was said.
+    let err =
+        engine.listen(live(vec![0.0; RATE as usize * 4]), quick.clone(), CancelToken::new(), |_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+    assert!(err.to_string().contains("no speech"), "{err}");
+
+    // Steady noise is not speech either (a fan, a hum).
+    let mut x = 1u32;
+    let noise: Vec<f32> = (0..RATE * 4)
+        .map(|_| {
+            x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (x >> 9) as f32 / (1u32 << 23) as f32 * 0.02 - 0.01
+        })
+        .collect();
+    let err = engine.listen(live(noise), quick.clone(), CancelToken::new(), |_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+
+    // Cancelled while waiting on a live (real-time) input: returns at once.
+    let cancel = CancelToken::new();
+    let stopper = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stopper.cancel();
+    });
+    let slow = Box::new(RealTime::new(MemorySource::new(Audio::new(vec![0.0; RATE as usize * 20], RATE), 512)));
+    let started = std::time::Instant::now();
+    let err = engine.listen(slow, ListenOptions::default(), cancel, |_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Cancelled, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+
+    // A source at another rate is refused, not misheard.
+    let wrong = Box::new(MemorySource::new(Audio::new(vec![0.0; 48_000], 48_000), 512));
+    let err = engine.listen(wrong, quick, CancelToken::new(), |_| {}).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
+}

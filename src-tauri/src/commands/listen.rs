@@ -1,0 +1,109 @@
+//! Listening for a spoken question over IPC: partial captions stream on a
+//! channel while the person speaks; the final transcript is returned.
+//!
+//! The input is the default microphone, captured in Rust (the webview's
+//! microphone is unreliable on Linux). For end-to-end tests and
+//! demonstrations the app takes a recorded question instead when
+//! `ALTER_TEST_MICROPHONE` names an audio file: it is played into the same
+//! loop in real time, exactly like a microphone would deliver it.
+
+use alter_core::{CancelToken, ErrorReport};
+use alter_engine::ListenOptions;
+use alter_engine::{Heard, ListenEvent};
+use serde::Serialize;
+use tauri::State;
+use tauri::ipc::Channel;
+
+use crate::AppState;
+
+/// The environment variable that replaces the microphone with a recording.
+pub const TEST_MICROPHONE_ENV: &str = "ALTER_TEST_MICROPHONE";
+
+/// What listening streams while the person speaks.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ListenUpdate {
+    Listening { input: String },
+    SpeechStarted,
+    Partial { text: String },
+    SpeechEnded,
+}
+
+/// The question as heard.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct HeardView {
+    pub text: String,
+    pub language: String,
+    pub speech_seconds: f32,
+    pub final_decode_ms: f64,
+}
+
+impl From<Heard> for HeardView {
+    fn from(h: Heard) -> Self {
+        Self {
+            text: h.text,
+            language: h.language,
+            speech_seconds: h.speech_seconds,
+            final_decode_ms: h.final_decode_ms,
+        }
+    }
+}
+
+fn open_input() -> Result<(Box<dyn alter_audio::io::AudioSource>, String), ErrorReport> {
+    use alter_audio::io::{FileSource, Microphone, RealTime};
+    let rate = alter_audio::SPEECH_RATE;
+    match std::env::var_os(TEST_MICROPHONE_ENV) {
+        Some(path) => {
+            let path = std::path::PathBuf::from(path);
+            let source = FileSource::open(&path, rate).map_err(|e| ErrorReport::from_error(&e))?;
+            Ok((Box::new(RealTime::new(source)), format!("test input {}", path.display())))
+        }
+        None => {
+            let mic = Microphone::open_default(rate).map_err(|e| ErrorReport::from_error(&e))?;
+            Ok((Box::new(mic), "microphone".to_owned()))
+        }
+    }
+}
+
+pub async fn listen(
+    state: &AppState,
+    on_update: impl Fn(ListenUpdate) + Send + 'static,
+) -> Result<HeardView, ErrorReport> {
+    let engine = state.engine()?;
+    // Speaking over the twin interrupts it.
+    state.jobs().stop_all();
+    let (source, input) = open_input()?;
+    on_update(ListenUpdate::Listening { input });
+    let cancel = CancelToken::new();
+    state.jobs().replace_listening(cancel.clone());
+    let heard = engine
+        .listen(source, ListenOptions::default(), cancel, move |e| {
+            on_update(match e {
+                ListenEvent::SpeechStarted => ListenUpdate::SpeechStarted,
+                ListenEvent::Partial { text } => ListenUpdate::Partial { text },
+                ListenEvent::SpeechEnded => ListenUpdate::SpeechEnded,
+            })
+        })
+        .await?;
+    Ok(heard.into())
+}
+
+/// Listens for one spoken question (microphone, or the test input).
+#[tauri::command]
+#[specta::specta]
+pub async fn listen_for_question(
+    state: State<'_, AppState>,
+    on_update: Channel<ListenUpdate>,
+) -> Result<HeardView, ErrorReport> {
+    listen(&state, move |u| {
+        let _ = on_update.send(u);
+    })
+    .await
+}
+
+/// Stops listening (the person pressed Talk again or left the screen).
+#[tauri::command]
+#[specta::specta]
+pub fn stop_listening(state: State<'_, AppState>) {
+    state.jobs().stop_listening();
+}
