@@ -7,7 +7,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, collect_commands};
 
-use crate::commands::{build, listen, status, talk, twins};
+use crate::commands::{build, listen, models, status, talk, twins};
 
 /// Path of the committed bindings, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -29,6 +29,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         talk::stop_speaking,
         listen::listen_for_question,
         listen::stop_listening,
+        models::list_models,
     ])
 }
 

@@ -142,6 +142,14 @@ async fn builds_a_twin_and_talks_to_it() {
     std::fs::copy(eval.join("audio/d01.wav"), home.path().join("microphone.wav")).unwrap();
     run_case_within("journey", Duration::from_secs(900), &tools, home.path(), async |app: &App| {
         app.wait_for("[data-testid=empty-library]").await?;
+        // The Models screen lists the installed models.
+        app.click("[data-testid=nav-models]").await?;
+        app.wait_for("[data-testid=model-row][data-state=installed]").await.context("no installed model listed")?;
+        let broken = app.wd.find_all("[data-testid=model-row]:not([data-state=installed])")?;
+        ensure!(broken == 0, "{broken} models are not installed");
+        app.screenshot("09-models").await?;
+        app.click("[data-testid=nav-library]").await?;
+        app.wait_for("[data-testid=empty-library]").await?;
         app.click("[data-testid=new-twin]").await?;
         app.type_into("#new-twin-name", "Maya Okafor").await?;
         app.send_keys("#new-twin-name", ENTER).await?;

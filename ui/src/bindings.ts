@@ -110,6 +110,17 @@ async listenForQuestion(onUpdate: TAURI_CHANNEL<ListenUpdate>) : Promise<Result<
  */
 async stopListening() : Promise<void> {
     await TAURI_INVOKE("stop_listening");
+},
+/**
+ * The models and their state; `verify` hashes every file.
+ */
+async listModels(verify: boolean) : Promise<Result<ModelView[], ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_models", { verify }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -316,6 +327,22 @@ export type HeardView = { text: string; language: string; speech_seconds: number
  * What listening streams while the person speaks.
  */
 export type ListenUpdate = { kind: "listening"; input: string } | { kind: "speech_started" } | { kind: "partial"; text: string } | { kind: "speech_ended" }
+/**
+ * One model as the Models screen lists it.
+ */
+export type ModelView = { id: string; name: string; 
+/**
+ * `asr`, `tts`, `embed`, `llm`, `vad`, `speaker`, `runtime`.
+ */
+role: string; license: string; languages: string[]; 
+/**
+ * Imported by the user rather than from the catalog.
+ */
+user: boolean; bytes: number; 
+/**
+ * Every file present (and, after a verify, matching its checksum).
+ */
+ok: boolean; problems: string[] }
 /**
  * Playback of a reply, as heard.
  */

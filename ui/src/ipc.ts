@@ -17,6 +17,7 @@ import type {
   BuildProgress,
   HeardView,
   ListenUpdate,
+  ModelView,
   SpokenReply,
   TwinDetails,
   TwinParams,
@@ -65,6 +66,7 @@ export const api = {
   listenForQuestion: (onUpdate: (u: ListenUpdate) => void): Promise<HeardView> =>
     unwrap(() => commands.listenForQuestion(channel(onUpdate))),
   stopListening: (): Promise<void> => direct(() => commands.stopListening()),
+  listModels: (verify: boolean): Promise<ModelView[]> => unwrap(() => commands.listModels(verify)),
 };
 
 /** A channel the Rust side streams on; each message goes to `listener`. */

@@ -51,6 +51,7 @@ function fakeApi(overrides: Partial<Api> = {}): Api & { created: TwinParams[] } 
     stopSpeaking: () => Promise.resolve(),
     listenForQuestion: () => reject("not_found", "no microphone"),
     stopListening: () => Promise.resolve(),
+    listModels: () => Promise.resolve([]),
     ...overrides,
   };
 }

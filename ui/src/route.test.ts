@@ -8,6 +8,11 @@ describe("routes", () => {
     }
   });
 
+  it("knows the models screen", () => {
+    expect(parseRoute("#models")).toEqual({ screen: "models" });
+    expect(routeHash({ screen: "models" })).toBe("#models");
+  });
+
   it("falls back to the library for anything else", () => {
     for (const h of ["", "#", "#nope", "#twin/", "#twin/../etc", "#twin/UPPER", `#twin/${"a".repeat(200)}`]) {
       expect(parseRoute(h)).toEqual({ screen: "library" });

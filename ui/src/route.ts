@@ -7,12 +7,13 @@
 import { Store } from "./store";
 
 export type TwinTab = "build" | "talk";
-export type Route = { screen: "library" } | { screen: "twin"; id: string; tab: TwinTab };
+export type Route = { screen: "library" } | { screen: "models" } | { screen: "twin"; id: string; tab: TwinTab };
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/");
+  if (parts[0] === "models") return { screen: "models" };
   if (parts[0] === "twin" && parts[1] !== undefined && ID.test(parts[1])) {
     return { screen: "twin", id: parts[1], tab: parts[2] === "talk" ? "talk" : "build" };
   }
@@ -20,7 +21,8 @@ export function parseRoute(hash: string): Route {
 }
 
 export function routeHash(route: Route): string {
-  return route.screen === "twin" ? `#twin/${route.id}/${route.tab}` : "#library";
+  if (route.screen === "twin") return `#twin/${route.id}/${route.tab}`;
+  return `#${route.screen}`;
 }
 
 export const route = new Store<Route>(parseRoute(typeof location === "undefined" ? "" : location.hash));

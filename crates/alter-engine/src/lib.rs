@@ -15,6 +15,7 @@ mod error;
 mod eval;
 mod knowledge;
 mod listen;
+mod models;
 pub mod playback;
 mod talk;
 mod twins;

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod listen;
+pub mod models;
 pub mod status;
 pub mod talk;
 pub mod twins;

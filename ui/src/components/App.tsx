@@ -10,6 +10,7 @@ import { route } from "../route";
 import { useStore } from "../store";
 import { LibraryScreen } from "./LibraryScreen";
 import { Sidebar } from "./Sidebar";
+import { ModelsScreen } from "./ModelsScreen";
 import { StartupProblem } from "./StartupProblem";
 import { TwinScreen } from "./TwinScreen";
 
@@ -23,10 +24,11 @@ export function App({ library, api }: { library: Library; api: Api }) {
   const version = state.phase === "starting" ? "" : state.status.version;
   return (
     <div class="shell">
-      <Sidebar current={state.phase === "ready" ? "library" : null} version={version} />
+      <Sidebar current={state.phase === "ready" ? (current.screen === "models" ? "models" : "library") : null} version={version} />
       {state.phase === "starting" && <main class="main" aria-busy="true" />}
       {state.phase === "unavailable" && <StartupProblem status={state.status} />}
       {state.phase === "ready" && current.screen === "library" && <LibraryScreen library={library} state={state} />}
+      {state.phase === "ready" && current.screen === "models" && <ModelsScreen api={api} />}
       {state.phase === "ready" && current.screen === "twin" && (
         <TwinScreen
           key={current.id}

@@ -1,17 +1,21 @@
 /**
  * The app's frame on the left: brand, navigation, language and the offline note.
  *
- * Invariant: only screens that exist are listed in `SCREENS`; later screens
- * (Create/Build, Talk, Persona, Models, Settings) are added here as they land.
+ * Invariant: only screens that exist are listed in `SCREENS` (a twin's
+ * Build and Talk open from its library card); Persona and Settings are added
+ * here as they land.
  */
 import type { Locale, MessageKey } from "../i18n";
 import { locale, t } from "../i18n";
 import { useStore } from "../store";
 import { Logo } from "./Icons";
 
-export type Screen = "library";
+export type Screen = "library" | "models";
 
-const SCREENS: readonly { id: Screen; label: MessageKey }[] = [{ id: "library", label: "nav.library" }];
+const SCREENS: readonly { id: Screen; label: MessageKey }[] = [
+  { id: "library", label: "nav.library" },
+  { id: "models", label: "nav.models" },
+];
 
 export function Sidebar(props: { current: Screen | null; version: string }) {
   const lang = useStore(locale);

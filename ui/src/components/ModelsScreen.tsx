@@ -1,0 +1,105 @@
+/**
+ * The Models screen: every model with what it is for, its size, its licence
+ * and whether its files are intact; Verify hashes every file.
+ */
+import { useEffect, useState } from "preact/hooks";
+import type { ErrorReport, ModelView } from "../bindings";
+import { toReport } from "../errors";
+import type { MessageKey } from "../i18n";
+import { t } from "../i18n";
+import type { Api } from "../ipc";
+
+function size(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(0)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
+}
+
+function state(m: ModelView): "installed" | "missing" | "damaged" {
+  if (m.ok) return "installed";
+  return m.problems.every((p) => p.endsWith("missing")) ? "missing" : "damaged";
+}
+
+export function ModelsScreen({ api }: { api: Api }) {
+  const [models, setModels] = useState<ModelView[] | null>(null);
+  const [error, setError] = useState<ErrorReport | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [verified, setVerified] = useState(false);
+  const load = (verify: boolean) => {
+    setError(null);
+    if (verify) setVerifying(true);
+    api
+      .listModels(verify)
+      .then((m) => {
+        setModels(m);
+        setVerified(verify);
+      })
+      .catch((e: unknown) => setError(toReport(e)))
+      .finally(() => setVerifying(false));
+  };
+  useEffect(() => load(false), [api]);
+  const broken = models?.some((m) => !m.ok) ?? false;
+  return (
+    <main class="main" aria-labelledby="models-title" data-testid="models-screen">
+      <header class="page-head">
+        <div>
+          <h1 id="models-title">{t("models.title")}</h1>
+          <p class="page-subtitle">{t("models.subtitle")}</p>
+        </div>
+        <button type="button" class="button secondary" onClick={() => load(true)} disabled={verifying} data-testid="verify-models">
+          {t(verifying ? "models.verifying" : "models.verify")}
+        </button>
+      </header>
+      {error && (
+        <div class="banner" role="alert">
+          {error.message}
+        </div>
+      )}
+      {models && broken && <p class="banner" role="alert">{t("models.fix")}</p>}
+      {models && !broken && verified && (
+        <p class="notice" role="status" data-testid="models-verified">
+          {t("models.verified")}
+        </p>
+      )}
+      {models && (
+        <div class="panel table-wrap">
+          <table class="models">
+            <thead>
+              <tr>
+                <th scope="col">{t("models.col.name")}</th>
+                <th scope="col">{t("models.col.role")}</th>
+                <th scope="col" class="num">{t("models.col.size")}</th>
+                <th scope="col">{t("models.col.license")}</th>
+                <th scope="col">{t("models.col.state")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {models.map((m) => {
+                const s = state(m);
+                return (
+                  <tr key={m.id} data-testid="model-row" data-model-id={m.id} data-state={s}>
+                    <td>
+                      <div class="model-name">{m.name}</div>
+                      <div class="model-id">
+                        {m.id}
+                        {m.user && ` · ${t("models.imported")}`}
+                      </div>
+                    </td>
+                    <td>{t(`role.${m.role}` as MessageKey)}</td>
+                    <td class="num">{size(m.bytes)}</td>
+                    <td class="license">{m.license}</td>
+                    <td>
+                      <span class={`chip chip-${s === "installed" ? "good" : "low"}`} title={m.problems.join("\n")}>
+                        {t(`models.${s}` as MessageKey)}
+                      </span>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </main>
+  );
+}
