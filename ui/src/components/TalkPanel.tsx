@@ -51,7 +51,8 @@ function TurnView({ turn }: { turn: Turn }) {
 }
 
 function Latency({ turns }: { turns: Turn[] }) {
-  const timed = turns.filter((x) => x.timings !== null).slice(-5);
+  // Declines that never reached the model have no stages to show.
+  const timed = turns.filter((x) => (x.timings?.total ?? 0) > 0).slice(-5);
   if (timed.length === 0) return null;
   const max = Math.max(...timed.map((x) => x.timings?.total ?? 0), 1);
   return (
