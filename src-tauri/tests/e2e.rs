@@ -174,6 +174,14 @@ async fn builds_a_twin_and_talks_to_it() {
         app.wd.execute("document.querySelector('[data-testid=report-card]').scrollIntoView()", &[])?;
         app.screenshot("11-report-card").await?;
 
+        // Look: glasses on, saved with the twin.
+        app.click("[data-testid=tab-look]").await?;
+        app.wait_for("[data-testid=look-panel]").await?;
+        app.click("[data-testid=look-panel] input[type=checkbox]").await?;
+        app.click("[data-testid=save-look]").await?;
+        app.wait_for_text("[data-testid=look-status]", "Saved.").await.context("the look was not saved")?;
+        app.screenshot("11b-look").await?;
+
         // Talk: a typed question, answered with its source.
         app.click("[data-testid=tab-talk]").await?;
         app.wait_for("[data-testid=talk-panel]").await?;

@@ -6,7 +6,7 @@
  */
 import { Store } from "./store";
 
-export type TwinTab = "build" | "talk";
+export type TwinTab = "build" | "talk" | "look";
 export type Route = { screen: "library" } | { screen: "models" } | { screen: "twin"; id: string; tab: TwinTab };
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -15,7 +15,7 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/");
   if (parts[0] === "models") return { screen: "models" };
   if (parts[0] === "twin" && parts[1] !== undefined && ID.test(parts[1])) {
-    return { screen: "twin", id: parts[1], tab: parts[2] === "talk" ? "talk" : "build" };
+    return { screen: "twin", id: parts[1], tab: parts[2] === "talk" || parts[2] === "look" ? parts[2] : "build" };
   }
   return { screen: "library" };
 }

@@ -5,7 +5,6 @@
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { TwinDetails } from "../bindings";
-import { DEFAULT_APPEARANCE } from "../avatar";
 import { BuildSession } from "../buildSession";
 import { Conversation } from "../conversation";
 import { toReport } from "../errors";
@@ -14,10 +13,12 @@ import { t } from "../i18n";
 import type { Api } from "../ipc";
 import type { TwinTab } from "../route";
 import { navigate, routeHash } from "../route";
+import { toAvatar } from "../look";
 import { BuildPanel } from "./BuildPanel";
+import { LookPanel } from "./LookPanel";
 import { TalkPanel } from "./TalkPanel";
 
-const TABS: readonly TwinTab[] = ["build", "talk"];
+const TABS: readonly TwinTab[] = ["build", "talk", "look"];
 
 export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?: () => void }) {
   const { api, id, tab } = props;
@@ -72,11 +73,11 @@ export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?
         ))}
       </div>
       <div role="tabpanel">
-        {tab === "build" ? (
-          <BuildPanel session={build} />
-        ) : (
-          <TalkPanel conversation={conversation} name={name} appearance={DEFAULT_APPEARANCE} />
+        {tab === "build" && <BuildPanel session={build} />}
+        {tab === "talk" && twin && (
+          <TalkPanel conversation={conversation} name={name} appearance={toAvatar(twin.params.appearance)} />
         )}
+        {tab === "look" && twin && <LookPanel api={api} twin={twin} onSaved={setTwin} />}
       </div>
     </main>
   );
