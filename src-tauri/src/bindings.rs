@@ -27,6 +27,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         talk::ask_twin,
         talk::speak_reply,
         talk::stop_speaking,
+        talk::end_reply,
         listen::listen_for_question,
         listen::stop_listening,
         models::list_models,

@@ -93,6 +93,18 @@ impl Jobs {
         drop(old); // Stops it, after the lock is released.
     }
 
+    /// Queues audio after the reply playing; `None` when none is open.
+    pub fn append_to_playback(&self, samples: &[f32]) -> Option<f64> {
+        lock(&self.playback).as_ref().filter(|p| p.is_playing()).and_then(|p| p.append(samples))
+    }
+
+    /// The reply playing gets no more sentences.
+    pub fn close_playback(&self) {
+        if let Some(p) = lock(&self.playback).as_ref() {
+            p.close();
+        }
+    }
+
     /// Barge-in: stop speaking and stop writing.
     pub fn stop_all(&self) {
         self.replace_playback(None);

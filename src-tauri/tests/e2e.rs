@@ -186,6 +186,13 @@ async fn builds_a_twin_and_talks_to_it() {
         app.click("[data-testid=tab-talk]").await?;
         app.wait_for("[data-testid=talk-panel]").await?;
         app.type_into("#question", "When did you join Bluefin?").await?;
+        // Time to the first sound, seen from the page: the avatar starts speaking.
+        app.wd.execute(
+            "window.__asked = performance.now(); const s = document.querySelector('svg.twin-avatar'); \
+             new MutationObserver(() => { if (s.dataset.state === 'speaking' && !window.__spoke) \
+               window.__spoke = performance.now(); }).observe(s, { attributes: true });",
+            &[],
+        )?;
         app.send_keys("#question", ENTER).await?;
         app.wait_long("[data-testid=turn][data-status=done], [data-testid=turn][data-status=failed]", Duration::from_secs(180))
             .await?;
@@ -215,6 +222,8 @@ async fn builds_a_twin_and_talks_to_it() {
             tokio::time::sleep(Duration::from_millis(40)).await;
         }
         ensure!(widest > 0.1 && shapes.len() >= 2, "the mouth did not move: open {widest}, visemes {shapes:?}");
+        let first_sound = app.wd.execute("return window.__spoke ? window.__spoke - window.__asked : null", &[])?;
+        eprintln!("[journey] typed question to the avatar speaking: {first_sound} ms");
         app.screenshot("13-speaking").await?;
 
         // Barge-in: Stop ends playback; the time is measured inside the page.

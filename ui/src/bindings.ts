@@ -77,12 +77,13 @@ async askTwin(id: string, question: string, onUpdate: TAURI_CHANNEL<AnswerUpdate
 }
 },
 /**
- * Speaks a reply in the twin's voice. Returns its viseme timeline at once;
- * playback then reports on `on_playback`.
+ * Speaks a reply, or with `append` its next sentence after those queued, in
+ * the twin's voice. Returns the timeline at once; playback then reports on
+ * `on_playback` (for a reply's first sentence; later ones share its channel).
  */
-async speakReply(id: string, text: string, onPlayback: TAURI_CHANNEL<PlaybackUpdate>) : Promise<Result<SpokenReply, ErrorReport>> {
+async speakReply(id: string, text: string, append: boolean, onPlayback: TAURI_CHANNEL<PlaybackUpdate>) : Promise<Result<SpokenReply, ErrorReport>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("speak_reply", { id, text, onPlayback }) };
+    return { status: "ok", data: await TAURI_INVOKE("speak_reply", { id, text, append, onPlayback }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -93,6 +94,12 @@ async speakReply(id: string, text: string, onPlayback: TAURI_CHANNEL<PlaybackUpd
  */
 async stopSpeaking() : Promise<void> {
     await TAURI_INVOKE("stop_speaking");
+},
+/**
+ * The reply has no more sentences: playback ends after what is queued.
+ */
+async endReply() : Promise<void> {
+    await TAURI_INVOKE("end_reply");
 },
 /**
  * Listens for one spoken question (microphone, or the test input).
@@ -151,9 +158,9 @@ export type AnswerUpdate =
  */
 { kind: "token"; text: string } | 
 /**
- * A finished sentence.
+ * A finished sentence, as written and as it is to be spoken.
  */
-{ kind: "sentence"; index: number; text: string }
+{ kind: "sentence"; index: number; text: string; spoken: string }
 /**
  * A finished answer.
  */
@@ -352,9 +359,13 @@ export type PlaybackUpdate = { kind: "started"; duration_ms: number; silent_reas
  */
 export type ReportCardView = { score: number; answer_accuracy: number | null; citation_correct: number | null; decline_rate: number | null; style_score: number | null; voice_similarity: number | null; questions: GradedQuestion[] }
 /**
- * A reply being spoken: its timeline, sent before the first sound.
+ * A reply (or one sentence of it) being spoken: its timeline, sent before its first sound.
  */
-export type SpokenReply = { duration_ms: number; visemes: VisemeCue[]; 
+export type SpokenReply = { 
+/**
+ * Where this audio starts in the reply's playback (0 for its first sentence).
+ */
+offset_ms: number; duration_ms: number; visemes: VisemeCue[]; 
 /**
  * Text the voice could not speak (e.g. Chinese with an English voice).
  */

@@ -17,6 +17,7 @@ const answer: AnswerView = {
   timings_ms: { retrieval: 20, first_token: 900, first_sentence: 1200, total: 2000 },
 };
 const reply: SpokenReply = {
+  offset_ms: 0,
   duration_ms: 1000,
   visemes: [
     { viseme: "aa", start_ms: 0, end_ms: 400 },
@@ -28,19 +29,33 @@ const reply: SpokenReply = {
 function fakeApi() {
   const calls: string[] = [];
   let playback: (u: PlaybackUpdate) => void = () => undefined;
+  let queued = 0;
   const api = {
     askTwin: (_id: string, question: string, onUpdate: (u: AnswerUpdate) => void) => {
       calls.push(`ask:${question}`);
       if (question === "fail") return Promise.reject(new AppError({ code: "model_missing", message: "no model", details: null }));
+      if (question === "two sentences") {
+        onUpdate({ kind: "sentence", index: 0, text: "First [1].", spoken: "First." });
+        onUpdate({ kind: "sentence", index: 1, text: "Second.", spoken: "Second." });
+      }
       onUpdate({ kind: "started", language: "en", emotion: "happy", user_emotion: "neutral" });
       onUpdate({ kind: "token", text: "We run " });
       onUpdate({ kind: "token", text: "14 vans" });
       return Promise.resolve(answer);
     },
-    speakReply: (_id: string, text: string, onPlayback: (u: PlaybackUpdate) => void) => {
-      calls.push(`speak:${text}`);
-      playback = onPlayback;
-      return Promise.resolve(reply);
+    speakReply: (_id: string, text: string, append: boolean, onPlayback: (u: PlaybackUpdate) => void) => {
+      calls.push(`speak${append ? "+" : ""}:${text}`);
+      if (!append) {
+        queued = 0;
+        playback = onPlayback;
+      }
+      const offset_ms = queued;
+      queued += reply.duration_ms;
+      return Promise.resolve({ ...reply, offset_ms });
+    },
+    endReply: () => {
+      calls.push("end");
+      return Promise.resolve();
     },
     stopSpeaking: () => {
       calls.push("stop");
@@ -77,6 +92,15 @@ describe("Conversation", () => {
     expect(convo.state.get().notice).toBe("no speaker");
     f.play({ kind: "finished" });
     expect(convo.state.get().speaking).toBe(false);
+  });
+
+  it("speaks each sentence as it is written, later ones queued behind the first", async () => {
+    const f = fakeApi();
+    const convo = new Conversation(f.api, "maya");
+    await convo.ask("two sentences");
+    expect(f.calls.filter((c) => c.startsWith("speak") || c === "end")).toEqual(["speak:First.", "speak+:Second.", "end"]);
+    const timeline = convo.scheduler.timeline;
+    expect(timeline.map((v) => v.start_ms)).toEqual([0, 400, 1000, 1400]);
   });
 
   it("barge-in stops the reply and rests the mouth", async () => {

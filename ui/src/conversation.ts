@@ -85,6 +85,14 @@ export class Conversation {
         { id, question: text, answer: "", status: "thinking", citations: [], declined: false, emotion: "neutral", styleScore: null, timings: null, error: null },
       ],
     }));
+    // Each finished sentence is spoken while the next is written: the first
+    // starts the reply, later ones queue behind it.
+    let spokenParts = 0;
+    let speech = Promise.resolve();
+    const say = (text: string) => {
+      const first = spokenParts++ === 0;
+      speech = speech.then(() => this.#speakPart(text, !first));
+    };
     try {
       const answer = await this.#api.askTwin(this.#twinId, text, (u) => {
         if (u.kind === "started") {
@@ -92,6 +100,8 @@ export class Conversation {
           this.#turn(id, (t) => ({ ...t, status: "answering", emotion: asEmotion(u.emotion) }));
         } else if (u.kind === "token") {
           this.#turn(id, (t) => ({ ...t, status: "answering", answer: t.answer + u.text }));
+        } else if (u.kind === "sentence" && speak && u.spoken.trim() !== "") {
+          say(u.spoken);
         }
       });
       this.#turn(id, (t) => ({
@@ -105,16 +115,25 @@ export class Conversation {
         timings: answer.timings_ms,
       }));
       this.#update((s) => ({ ...s, emotion: asEmotion(answer.emotion) }));
-      if (speak && answer.spoken.trim() !== "") await this.speak(answer.spoken);
+      // Declines and refusals arrive whole, without sentences.
+      if (speak && spokenParts === 0 && answer.spoken.trim() !== "") say(answer.spoken);
+      await speech;
+      if (spokenParts > 0) await this.#api.endReply().catch(() => undefined);
     } catch (error) {
       this.#turn(id, (t) => ({ ...t, status: "failed", error: toReport(error) }));
     }
   }
 
-  /** Speaks `text` in the twin's voice; the mouth follows the player's clock. */
+  /** Speaks `text` in the twin's voice as a whole reply; the mouth follows the player's clock. */
   async speak(text: string): Promise<void> {
+    await this.#speakPart(text, false);
+    await this.#api.endReply().catch(() => undefined);
+  }
+
+  /** Speaks one part of a reply: the first starts it, later ones (`append`) queue behind. */
+  async #speakPart(text: string, append: boolean): Promise<void> {
     try {
-      const reply = await this.#api.speakReply(this.#twinId, text, (u) => {
+      const reply = await this.#api.speakReply(this.#twinId, text, append, (u) => {
         this.clock.apply(u);
         if (u.kind === "started" && u.silent_reason) this.#update((s) => ({ ...s, notice: u.silent_reason }));
         if (u.kind === "finished" || u.kind === "stopped") {
@@ -122,11 +141,22 @@ export class Conversation {
           this.#update((s) => ({ ...s, speaking: false }));
         }
       });
-      this.scheduler.load(reply.visemes);
-      this.scheduler.start(() => this.clock.now());
-      this.#update((s) => ({ ...s, speaking: true, notice: reply.skipped ? `${s.notice ?? ""} ${reply.skipped}`.trim() : s.notice }));
+      const shifted = reply.visemes.map((v) => ({
+        ...v,
+        start_ms: v.start_ms + reply.offset_ms,
+        end_ms: v.end_ms + reply.offset_ms,
+      }));
+      const isFirst = reply.offset_ms === 0;
+      this.scheduler.load(isFirst ? shifted : [...this.scheduler.timeline, ...shifted]);
+      this.clock.extendTo(reply.offset_ms + reply.duration_ms);
+      if (isFirst) this.scheduler.start(() => this.clock.now());
+      this.#update((s) => ({
+        ...s,
+        speaking: true,
+        notice: reply.skipped ? `${s.notice ?? ""} ${reply.skipped}`.trim() : s.notice,
+      }));
     } catch (error) {
-      this.#update((s) => ({ ...s, speaking: false, notice: toReport(error).message }));
+      this.#update((s) => ({ ...s, notice: toReport(error).message }));
     }
   }
 

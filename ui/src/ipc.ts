@@ -60,8 +60,13 @@ export const api = {
   cancelBuild: (id: string): Promise<boolean> => unwrap(() => commands.cancelBuild(id)),
   askTwin: (id: string, question: string, onUpdate: (u: AnswerUpdate) => void): Promise<AnswerView> =>
     unwrap(() => commands.askTwin(id, question, channel(onUpdate))),
-  speakReply: (id: string, text: string, onPlayback: (u: PlaybackUpdate) => void): Promise<SpokenReply> =>
-    unwrap(() => commands.speakReply(id, text, channel(onPlayback))),
+  speakReply: (
+    id: string,
+    text: string,
+    append: boolean,
+    onPlayback: (u: PlaybackUpdate) => void,
+  ): Promise<SpokenReply> => unwrap(() => commands.speakReply(id, text, append, channel(onPlayback))),
+  endReply: (): Promise<void> => direct(() => commands.endReply()),
   stopSpeaking: (): Promise<void> => direct(() => commands.stopSpeaking()),
   listenForQuestion: (onUpdate: (u: ListenUpdate) => void): Promise<HeardView> =>
     unwrap(() => commands.listenForQuestion(channel(onUpdate))),

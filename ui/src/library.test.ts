@@ -48,6 +48,7 @@ function fakeApi(overrides: Partial<Api> = {}): Api & { created: TwinParams[] } 
     cancelBuild: () => Promise.resolve(false),
     askTwin: () => reject("not_found", "no twin"),
     speakReply: () => reject("not_found", "no twin"),
+    endReply: () => Promise.resolve(),
     stopSpeaking: () => Promise.resolve(),
     listenForQuestion: () => reject("not_found", "no microphone"),
     stopListening: () => Promise.resolve(),

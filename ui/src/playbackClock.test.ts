@@ -38,6 +38,17 @@ describe("PlaybackClock", () => {
     expect(clock.running).toBe(false);
   });
 
+  it("runs on into sentences queued later, and waits at the end of what is queued", () => {
+    const { clock, advance } = clockAt();
+    clock.apply({ kind: "started", duration_ms: 300, silent_reason: null });
+    advance(500);
+    expect(clock.now()).toBe(300);
+    clock.extendTo(900);
+    clock.apply({ kind: "position", ms: 300 });
+    advance(200);
+    expect(clock.now()).toBe(500);
+  });
+
   it("ends at the duration when finished", () => {
     const { clock } = clockAt();
     clock.apply({ kind: "started", duration_ms: 400, silent_reason: null });

@@ -44,6 +44,16 @@ export class PlaybackClock {
     }
   }
 
+  /**
+   * More of the reply is queued (a later sentence): the clock may run up to
+   * `totalMs`. Until then it waits at the end of what is queued, as the audio does.
+   */
+  extendTo(totalMs: number): void {
+    // Re-anchor first: time spent waiting at the old end was not playback.
+    if (this.#running) this.#anchor(this.now(), this.#now());
+    this.#durationMs = Math.max(this.#durationMs, totalMs);
+  }
+
   /** Milliseconds of the reply heard by now. */
   now(): number {
     const elapsed = this.#running ? this.#now() - this.#anchorAt : 0;

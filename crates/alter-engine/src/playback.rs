@@ -10,8 +10,8 @@
 //! drops what is queued in the speaker; every playback ends with exactly one
 //! `Finished` or `Stopped` event.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -46,19 +46,55 @@ pub enum PlaybackEvent {
 #[derive(Debug)]
 pub struct Playback {
     stop: Arc<AtomicBool>,
+    audio: Arc<Mutex<Queued>>,
+    rate: u32,
     thread: Option<JoinHandle<()>>,
 }
 
+/// The reply's audio so far; later sentences are appended while earlier ones play.
+#[derive(Debug, Default)]
+struct Queued {
+    samples: Vec<f32>,
+    /// No more audio will come: playback finishes when it has played all of it.
+    closed: bool,
+}
+
 impl Playback {
-    /// Starts playing mono `samples` at `rate`; `on_event` is called from the playback thread.
+    /// Plays mono `samples` at `rate` to the end; `on_event` is called from the playback thread.
     pub fn start(samples: Vec<f32>, rate: u32, on_event: impl Fn(PlaybackEvent) + Send + 'static) -> Self {
+        let playback = Self::open(samples, rate, on_event);
+        playback.close();
+        playback
+    }
+
+    /// Starts playing `first` and waits for more ([`Self::append`]) until [`Self::close`].
+    pub fn open(first: Vec<f32>, rate: u32, on_event: impl Fn(PlaybackEvent) + Send + 'static) -> Self {
+        let rate = rate.max(1);
         let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
+        let audio = Arc::new(Mutex::new(Queued { samples: first, closed: false }));
+        let (flag, shared) = (stop.clone(), audio.clone());
         let thread = std::thread::Builder::new()
             .name("alter-playback".into())
-            .spawn(move || play(&samples, rate.max(1), &flag, &on_event))
+            .spawn(move || play(&shared, rate, &flag, &on_event))
             .ok();
-        Self { stop, thread }
+        Self { stop, audio, rate, thread }
+    }
+
+    /// Queues more audio (at the same rate) after what is queued; returns where
+    /// it starts in the reply's timeline, in milliseconds. `None` once closed.
+    pub fn append(&self, samples: &[f32]) -> Option<f64> {
+        let mut audio = lock(&self.audio);
+        if audio.closed {
+            return None;
+        }
+        let offset_ms = audio.samples.len() as f64 * 1000.0 / self.rate as f64;
+        audio.samples.extend_from_slice(samples);
+        Some(offset_ms)
+    }
+
+    /// No more audio will be appended: playback ends after what is queued.
+    pub fn close(&self) {
+        lock(&self.audio).closed = true;
     }
 
     /// Stops at once (barge-in, a new reply, the window closing).
@@ -69,7 +105,7 @@ impl Playback {
         }
     }
 
-    /// Whether the audio is still playing.
+    /// Whether the audio is still playing (or waiting for more).
     pub fn is_playing(&self) -> bool {
         self.thread.as_ref().is_some_and(|t| !t.is_finished())
     }
@@ -81,61 +117,73 @@ impl Drop for Playback {
     }
 }
 
-fn play(samples: &[f32], rate: u32, stop: &AtomicBool, on_event: &dyn Fn(PlaybackEvent)) {
-    let duration_ms = samples.len() as f64 * 1000.0 / rate as f64;
+fn lock(m: &Mutex<Queued>) -> std::sync::MutexGuard<'_, Queued> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn play(audio: &Mutex<Queued>, rate: u32, stop: &AtomicBool, on_event: &dyn Fn(PlaybackEvent)) {
+    let ms = |samples: usize| samples as f64 * 1000.0 / rate as f64;
     let mut speaker = Speaker::open_default(rate);
     let silent_reason = speaker.as_ref().err().map(|e| {
         tracing::warn!("no speaker, playing silently: {e}");
         "No speaker is available, so the reply is shown without sound.".to_owned()
     });
-    on_event(PlaybackEvent::Started { duration_ms, silent_reason });
+    on_event(PlaybackEvent::Started { duration_ms: ms(lock(audio).samples.len()), silent_reason });
     let block = (rate as f64 * BLOCK.as_secs_f64()) as usize;
-    let started = Instant::now();
     let mut last_report = Instant::now();
     let mut written = 0usize;
-    let position_ms = |written: usize, speaker: &Result<Speaker, _>| match speaker {
-        Ok(s) => ((written as f64 / rate as f64 - s.queued_seconds()) * 1000.0).max(0.0),
-        Err(_) => (started.elapsed().as_secs_f64() * 1000.0).min(duration_ms),
+    // Without a speaker the clock paces playback: `paced` samples were due at `since`.
+    let (mut since, mut paced) = (Instant::now(), 0usize);
+    let position_ms = |written: usize, speaker: &Result<Speaker, _>, since: Instant, paced: usize| match speaker {
+        Ok(s) => (ms(written) - s.queued_seconds() * 1000.0).max(0.0),
+        Err(_) => (ms(paced) + since.elapsed().as_secs_f64() * 1000.0).min(ms(written)),
     };
     loop {
         if stop.load(Ordering::Relaxed) {
             if let Ok(s) = &speaker {
                 s.clear();
             }
-            on_event(PlaybackEvent::Stopped { at_ms: position_ms(written, &speaker) });
+            on_event(PlaybackEvent::Stopped { at_ms: position_ms(written, &speaker, since, paced) });
             return;
         }
-        if written < samples.len() {
-            let end = (written + block).min(samples.len());
+        let (next, closed) = {
+            let audio = lock(audio);
+            let end = (written + block).min(audio.samples.len());
+            (audio.samples[written..end].to_vec(), audio.closed)
+        };
+        if !next.is_empty() {
             match &mut speaker {
                 Ok(s) => {
-                    if s.write(&samples[written..end]).is_err() {
+                    if s.write(&next).is_err() {
                         speaker = Err(alter_audio::AudioError::NoDevice { kind: "output" });
                     }
                 }
-                // Silent: keep to the clock.
                 Err(_) => {
-                    let due = Duration::from_secs_f64(written as f64 / rate as f64);
-                    if let Some(wait) = due.checked_sub(started.elapsed()) {
+                    let due = Duration::from_secs_f64((written - paced) as f64 / rate as f64);
+                    if let Some(wait) = due.checked_sub(since.elapsed()) {
                         std::thread::sleep(wait);
                     }
                 }
             }
-            written = end;
+            written += next.len();
         } else {
             let left = match &speaker {
                 Ok(s) => s.queued_seconds(),
-                Err(_) => (duration_ms / 1000.0 - started.elapsed().as_secs_f64()).max(0.0),
+                Err(_) => (ms(written) - position_ms(written, &speaker, since, paced)).max(0.0) / 1000.0,
             };
-            if left <= 0.0 {
+            if closed && left <= 0.0 {
                 on_event(PlaybackEvent::Finished);
                 return;
             }
-            std::thread::sleep(BLOCK.min(Duration::from_secs_f64(left)));
+            std::thread::sleep(if left > 0.0 { BLOCK.min(Duration::from_secs_f64(left)) } else { BLOCK });
+            if left <= 0.0 && speaker.is_err() {
+                // Waiting for the next sentence: the silent clock resumes from here.
+                (since, paced) = (Instant::now(), written);
+            }
         }
         if last_report.elapsed() >= REPORT_EVERY {
             last_report = Instant::now();
-            on_event(PlaybackEvent::Position { ms: position_ms(written, &speaker) });
+            on_event(PlaybackEvent::Position { ms: position_ms(written, &speaker, since, paced) });
         }
     }
 }
@@ -192,6 +240,32 @@ mod tests {
             other => panic!("expected Stopped, got {other:?}"),
         }
         assert_eq!(events.iter().filter(|e| matches!(e, PlaybackEvent::Finished)).count(), 0);
+    }
+
+    #[test]
+    fn appended_sentences_play_after_the_first_and_end_when_closed() {
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let sink = events.clone();
+        let t = Instant::now();
+        let playback = Playback::open(vec![0.0; 3_200], 16_000, move |e| sink.lock().unwrap().push(e));
+        assert_eq!(playback.append(&[0.0; 3_200]), Some(200.0));
+        std::thread::sleep(Duration::from_millis(500));
+        // A gap (the next sentence still synthesising), then more audio.
+        assert_eq!(playback.append(&[0.0; 3_200]), Some(400.0));
+        playback.close();
+        assert_eq!(playback.append(&[0.0; 10]), None, "closed");
+        while playback.is_playing() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(t.elapsed() >= Duration::from_millis(680), "{:?}", t.elapsed());
+        let events = events.lock().unwrap();
+        assert_eq!(events.last(), Some(&PlaybackEvent::Finished), "{events:?}");
+        let positions: Vec<f64> = events
+            .iter()
+            .filter_map(|e| if let PlaybackEvent::Position { ms } = e { Some(*ms) } else { None })
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] <= w[1]), "{positions:?}");
+        assert!(positions.iter().all(|&p| p <= 600.0), "{positions:?}");
     }
 
     #[test]

@@ -30,8 +30,8 @@ pub enum AnswerUpdate {
     Started { language: String, emotion: String, user_emotion: String },
     /// Raw model text, to show as it is written.
     Token { text: String },
-    /// A finished sentence.
-    Sentence { index: u32, text: String },
+    /// A finished sentence, as written and as it is to be spoken.
+    Sentence { index: u32, text: String, spoken: String },
 }
 
 /// A source an answer cites, to open at its place.
@@ -78,9 +78,11 @@ pub struct VisemeCue {
     pub end_ms: f32,
 }
 
-/// A reply being spoken: its timeline, sent before the first sound.
+/// A reply (or one sentence of it) being spoken: its timeline, sent before its first sound.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct SpokenReply {
+    /// Where this audio starts in the reply's playback (0 for its first sentence).
+    pub offset_ms: f64,
     pub duration_ms: f32,
     pub visemes: Vec<VisemeCue>,
     /// Text the voice could not speak (e.g. Chinese with an English voice).
@@ -151,7 +153,9 @@ pub async fn ask(
                 user_emotion: wire_name(&emotion.user),
             }),
             AnswerEvent::Token(text) => on_update(AnswerUpdate::Token { text }),
-            AnswerEvent::Sentence(s) => on_update(AnswerUpdate::Sentence { index: s.index as u32, text: s.text }),
+            AnswerEvent::Sentence(s) => {
+                on_update(AnswerUpdate::Sentence { index: s.index as u32, text: s.text, spoken: s.spoken })
+            }
             AnswerEvent::Failed(e) => return Err(alter_engine::EngineError::from(e).into()),
             AnswerEvent::Finished(a) => {
                 return Ok(AnswerView {
@@ -189,26 +193,33 @@ pub async fn speak(
     state: &AppState,
     id: &str,
     text: &str,
+    append: bool,
     on_update: impl Fn(PlaybackUpdate) + Send + 'static,
 ) -> Result<SpokenReply, ErrorReport> {
     let id = parse_id(id)?;
     let text = check_text(text, MAX_SPOKEN_CHARS, "reply")?;
     let engine = state.engine()?;
-    // Silence the previous reply before synthesising the next one.
-    state.jobs().replace_playback(None);
+    if !append {
+        // Silence the previous reply before synthesising the next one.
+        state.jobs().replace_playback(None);
+    }
     let speech = engine.speech(&text, Some(&id), SpeakOptions::default()).await?;
-    let reply = SpokenReply {
-        duration_ms: speech.duration_ms(),
-        visemes: speech
-            .visemes
-            .iter()
-            .map(|v| VisemeCue { viseme: wire_name(&v.viseme), start_ms: v.start_ms, end_ms: v.end_ms })
-            .collect(),
-        skipped: speech.skipped.clone(),
+    let visemes = speech
+        .visemes
+        .iter()
+        .map(|v| VisemeCue { viseme: wire_name(&v.viseme), start_ms: v.start_ms, end_ms: v.end_ms })
+        .collect();
+    let (duration_ms, skipped) = (speech.duration_ms(), speech.skipped.clone());
+    // A later sentence joins the reply playing; otherwise (or once it has ended) a new one starts.
+    let offset_ms = match append.then(|| state.jobs().append_to_playback(&speech.samples)).flatten() {
+        Some(offset) => offset,
+        None => {
+            let playback = Playback::open(speech.samples, speech.sample_rate, move |e| on_update(e.into()));
+            state.jobs().replace_playback(Some(playback));
+            0.0
+        }
     };
-    let playback = Playback::start(speech.samples, speech.sample_rate, move |e| on_update(e.into()));
-    state.jobs().replace_playback(Some(playback));
-    Ok(reply)
+    Ok(SpokenReply { offset_ms, duration_ms, visemes, skipped })
 }
 
 #[tauri::command]
@@ -225,20 +236,29 @@ pub async fn ask_twin(
     .await
 }
 
-/// Speaks a reply in the twin's voice. Returns its viseme timeline at once;
-/// playback then reports on `on_playback`.
+/// Speaks a reply, or with `append` its next sentence after those queued, in
+/// the twin's voice. Returns the timeline at once; playback then reports on
+/// `on_playback` (for a reply's first sentence; later ones share its channel).
 #[tauri::command]
 #[specta::specta]
 pub async fn speak_reply(
     state: State<'_, AppState>,
     id: String,
     text: String,
+    append: bool,
     on_playback: Channel<PlaybackUpdate>,
 ) -> Result<SpokenReply, ErrorReport> {
-    speak(&state, &id, &text, move |u| {
+    speak(&state, &id, &text, append, move |u| {
         let _ = on_playback.send(u);
     })
     .await
+}
+
+/// The reply has no more sentences: playback ends after what is queued.
+#[tauri::command]
+#[specta::specta]
+pub fn end_reply(state: State<'_, AppState>) {
+    state.jobs().close_playback();
 }
 
 /// Stops the reply being spoken and the answer being written (barge-in).
