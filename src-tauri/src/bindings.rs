@@ -7,7 +7,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, collect_commands};
 
-use crate::commands::{build, listen, models, status, talk, twins};
+use crate::commands::{build, listen, models, sources, status, talk, twins};
 
 /// Path of the committed bindings, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -31,6 +31,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         listen::listen_for_question,
         listen::stop_listening,
         models::list_models,
+        sources::open_source,
     ])
 }
 

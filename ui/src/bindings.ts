@@ -128,6 +128,17 @@ async listModels(verify: boolean) : Promise<Result<ModelView[], ErrorReport>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Opens a cited document in the system's viewer (the card shows the page, slide or rows).
+ */
+async openSource(id: string, file: string) : Promise<Result<null, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_source", { id, file }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 

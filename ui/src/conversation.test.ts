@@ -70,6 +70,10 @@ function fakeApi() {
       return Promise.resolve({ text: "How many vans in Antwerp?", language: "en", speech_seconds: 2, final_decode_ms: 900 });
     },
     stopListening: () => Promise.resolve(),
+    openSource: (_id: string, file: string) =>
+      file === "gone.pdf"
+        ? Promise.reject(new AppError({ code: "invalid_input", message: "gone.pdf is no longer there", details: null }))
+        : Promise.resolve(null),
   } as unknown as Api;
   return { api, calls, play: (u: PlaybackUpdate) => playback(u) };
 }
@@ -101,6 +105,15 @@ describe("Conversation", () => {
     expect(f.calls.filter((c) => c.startsWith("speak") || c === "end")).toEqual(["speak:First.", "speak+:Second.", "end"]);
     const timeline = convo.scheduler.timeline;
     expect(timeline.map((v) => v.start_ms)).toEqual([0, 400, 1000, 1400]);
+  });
+
+  it("opens a cited document, and says why when it cannot", async () => {
+    const f = fakeApi();
+    const convo = new Conversation(f.api, "maya");
+    await convo.openSource("fleet.pdf");
+    expect(convo.state.get().notice).toBeNull();
+    await convo.openSource("gone.pdf");
+    expect(convo.state.get().notice).toBe("gone.pdf is no longer there");
   });
 
   it("barge-in stops the reply and rests the mouth", async () => {

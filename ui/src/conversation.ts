@@ -188,6 +188,15 @@ export class Conversation {
     void this.#api.stopListening().catch(() => undefined);
   }
 
+  /** Opens a cited document in the system's viewer; a failure shows as the notice. */
+  async openSource(file: string): Promise<void> {
+    try {
+      await this.#api.openSource(this.#twinId, file);
+    } catch (error) {
+      this.#update((s) => ({ ...s, notice: toReport(error).message }));
+    }
+  }
+
   /** Barge-in: stop speaking and writing now. */
   stop(): void {
     this.scheduler.stop();

@@ -53,6 +53,7 @@ function fakeApi(overrides: Partial<Api> = {}): Api & { created: TwinParams[] } 
     listenForQuestion: () => reject("not_found", "no microphone"),
     stopListening: () => Promise.resolve(),
     listModels: () => Promise.resolve([]),
+    openSource: () => Promise.resolve(null),
     ...overrides,
   };
 }

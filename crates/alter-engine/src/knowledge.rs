@@ -64,6 +64,27 @@ impl Engine {
         Ok(report)
     }
 
+    /// Where a document a twin cites lives on disk: only a file the twin has
+    /// read can be named (a citation's file name), and it must still exist.
+    pub async fn document_path(&self, twin: &TwinId, file_name: &str) -> Result<std::path::PathBuf, EngineError> {
+        self.app_db.twin(twin).await?;
+        let db = self.twin_db(twin).await?;
+        let docs = alter_knowledge::store::documents(db.pool()).await.map_err(KnowledgeError::from)?;
+        db.close().await;
+        let doc = docs
+            .into_iter()
+            .find(|d| d.file_name == file_name)
+            .ok_or_else(|| EngineError::BadInput(format!("this twin has no document named {file_name:?}")))?;
+        let path = std::path::PathBuf::from(&doc.path);
+        if !path.is_file() {
+            return Err(EngineError::BadInput(format!(
+                "{} is no longer there; build the twin again after moving its documents",
+                path.display()
+            )));
+        }
+        Ok(path)
+    }
+
     /// The `k` best chunks of a twin's documents for `query`, hybrid-ranked.
     pub async fn search(&self, twin: &TwinId, query: &str, k: usize) -> Result<Vec<Hit>, EngineError> {
         // Checked every time: a cached database may belong to a twin deleted since.

@@ -85,6 +85,14 @@ async fn builds_the_dev_twin_then_reuses_every_stage_and_answers() {
     let asked = engine.ask(&report.twin, question, CancelToken::new()).await.expect("ask succeeds");
     assert_eq!(asked.retrieved_files.first().map(String::as_str), Some("depots.csv"));
     assert!(!asked.answer.answer.trim().is_empty());
+
+    // A cited file maps to the document the twin read; nothing else does.
+    let path = engine.document_path(&report.twin, "depots.csv").await.expect("a cited file resolves");
+    assert!(path.is_file() && path.ends_with("depots.csv"), "{}", path.display());
+    for hostile in ["../../etc/passwd", "/etc/passwd", "", "depots.csv/..", "nope.pdf"] {
+        let err = engine.document_path(&report.twin, hostile).await.unwrap_err();
+        assert!(err.to_string().contains("no document named"), "{hostile:?}: {err}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,6 +9,7 @@
 pub mod build;
 pub mod listen;
 pub mod models;
+pub mod sources;
 pub mod status;
 pub mod talk;
 pub mod twins;

@@ -11,23 +11,32 @@ import type { MessageKey } from "../i18n";
 import { t } from "../i18n";
 import { useStore } from "../store";
 
-function Sources({ turn }: { turn: Turn }) {
+function Sources({ turn, onOpen }: { turn: Turn; onOpen: (file: string) => void }) {
   if (turn.citations.length === 0) return null;
   return (
     <ul class="sources" aria-label={t("talk.sources")}>
       {turn.citations.map((c) => (
-        <li key={c.marker} class="source-card" data-testid="source-card" data-file={c.file}>
-          <span class="source-marker">[{c.marker}]</span>
-          <span class="source-file">{c.file}</span>
-          {c.location && <span class="source-location">{c.location}</span>}
-          {c.heading && <span class="source-heading">{c.heading}</span>}
+        <li key={c.marker}>
+          <button
+            type="button"
+            class="source-card"
+            data-testid="source-card"
+            data-file={c.file}
+            title={t("talk.openSource", { file: c.file })}
+            onClick={() => onOpen(c.file)}
+          >
+            <span class="source-marker">[{c.marker}]</span>
+            <span class="source-file">{c.file}</span>
+            {c.location && <span class="source-location">{c.location}</span>}
+            {c.heading && <span class="source-heading">{c.heading}</span>}
+          </button>
         </li>
       ))}
     </ul>
   );
 }
 
-function TurnView({ turn }: { turn: Turn }) {
+function TurnView({ turn, onOpen }: { turn: Turn; onOpen: (file: string) => void }) {
   return (
     <li class="turn" data-testid="turn" data-status={turn.status}>
       <p class="bubble bubble-user">{turn.question}</p>
@@ -44,7 +53,7 @@ function TurnView({ turn }: { turn: Turn }) {
           </p>
         )}
         {turn.declined && <span class="chip chip-neutral">{t("talk.declined")}</span>}
-        <Sources turn={turn} />
+        <Sources turn={turn} onOpen={onOpen} />
       </div>
     </li>
   );
@@ -132,7 +141,7 @@ export function TalkPanel(props: { conversation: Conversation; name: string; app
         {state.turns.length === 0 && <p class="muted talk-empty">{t("talk.empty", { name })}</p>}
         <ol class="turns" ref={list}>
           {state.turns.map((x) => (
-            <TurnView key={x.id} turn={x} />
+            <TurnView key={x.id} turn={x} onOpen={(file) => void conversation.openSource(file)} />
           ))}
         </ol>
         <form
