@@ -48,6 +48,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Puts `next` in `slot` and cancels the job it replaces.
+fn swap_cancel(slot: &Mutex<Option<CancelToken>>, next: Option<CancelToken>) {
+    let old = std::mem::replace(&mut *lock(slot), next);
+    if let Some(old) = old {
+        old.cancel();
+    }
+}
+
 impl Jobs {
     /// Registers a build of `twin`; refused while another build of it runs.
     pub fn start_build(&self, twin: &TwinId, cancel: CancelToken) -> Result<RunningBuild, ErrorReport> {
@@ -69,22 +77,16 @@ impl Jobs {
 
     /// The answer now being written, cancelling the one before.
     pub fn replace_answer(&self, cancel: CancelToken) {
-        if let Some(old) = lock(&self.answer).replace(cancel) {
-            old.cancel();
-        }
+        swap_cancel(&self.answer, Some(cancel));
     }
 
     /// The listening now running, stopping the one before.
     pub fn replace_listening(&self, cancel: CancelToken) {
-        if let Some(old) = lock(&self.listening).replace(cancel) {
-            old.cancel();
-        }
+        swap_cancel(&self.listening, Some(cancel));
     }
 
     pub fn stop_listening(&self) {
-        if let Some(listening) = lock(&self.listening).take() {
-            listening.cancel();
-        }
+        swap_cancel(&self.listening, None);
     }
 
     /// The reply now being played, stopping the one before.
@@ -108,9 +110,7 @@ impl Jobs {
     /// Barge-in: stop speaking and stop writing.
     pub fn stop_all(&self) {
         self.replace_playback(None);
-        if let Some(answer) = lock(&self.answer).take() {
-            answer.cancel();
-        }
+        swap_cancel(&self.answer, None);
     }
 
     pub fn session_id(&self) -> String {

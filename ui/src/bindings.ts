@@ -360,7 +360,11 @@ user: boolean; bytes: number;
 /**
  * Every file present (and, after a verify, matching its checksum).
  */
-ok: boolean; problems: string[] }
+ok: boolean; 
+/**
+ * `installed`, `missing` or `damaged`.
+ */
+state: string; problems: string[] }
 /**
  * Playback of a reply, as heard.
  */

@@ -55,5 +55,5 @@ pub use catalog::{Catalog, ModelEntry, ModelId, Role};
 pub use error::ModelError;
 pub use fetch::{FetchAction, FetchOptions, FetchReport, fetch};
 pub use paths::{ModelPaths, resolve, resolve_id};
-pub use status::{ModelStatus, list, verify};
+pub use status::{ModelState, ModelStatus, list, verify};
 pub use wheel::PipCommand;

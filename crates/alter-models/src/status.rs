@@ -29,6 +29,38 @@ pub struct ModelStatus {
     pub problems: Vec<String>,
 }
 
+/// Whether a model can be used, in words a person can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelState {
+    Installed,
+    /// Files are absent: `alter models fetch` provides them.
+    Missing,
+    /// Files are there but wrong (truncated, altered).
+    Damaged,
+}
+
+impl ModelState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelState::Installed => "installed",
+            ModelState::Missing => "missing",
+            ModelState::Damaged => "damaged",
+        }
+    }
+}
+
+impl ModelStatus {
+    pub fn state(&self) -> ModelState {
+        if self.ok {
+            ModelState::Installed
+        } else if self.problems.iter().all(|p| p.ends_with("missing")) {
+            ModelState::Missing
+        } else {
+            ModelState::Damaged
+        }
+    }
+}
+
 fn status(
     models_dir: &Path,
     depth: Depth,

@@ -20,6 +20,8 @@ pub struct ModelView {
     pub bytes: f64,
     /// Every file present (and, after a verify, matching its checksum).
     pub ok: bool,
+    /// `installed`, `missing` or `damaged`.
+    pub state: String,
     pub problems: Vec<String>,
 }
 
@@ -28,6 +30,7 @@ pub async fn list(state: &AppState, verify: bool) -> Result<Vec<ModelView>, Erro
     Ok(models
         .into_iter()
         .map(|m| ModelView {
+            state: m.state().as_str().to_owned(),
             id: m.id,
             name: m.name,
             role: m.role.as_str().to_owned(),

@@ -14,6 +14,7 @@ const model = (id: string, ok: boolean, problems: string[] = []): ModelView => (
   user: false,
   bytes: 491_400_032,
   ok,
+  state: ok ? "installed" : problems.every((p) => p.endsWith("missing")) ? "missing" : "damaged",
   problems,
 });
 

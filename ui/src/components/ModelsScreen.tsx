@@ -15,11 +15,6 @@ function size(bytes: number): string {
   return `${Math.round(bytes / 1e3)} kB`;
 }
 
-function state(m: ModelView): "installed" | "missing" | "damaged" {
-  if (m.ok) return "installed";
-  return m.problems.every((p) => p.endsWith("missing")) ? "missing" : "damaged";
-}
-
 export function ModelsScreen({ api }: { api: Api }) {
   const [models, setModels] = useState<ModelView[] | null>(null);
   const [error, setError] = useState<ErrorReport | null>(null);
@@ -75,7 +70,7 @@ export function ModelsScreen({ api }: { api: Api }) {
             </thead>
             <tbody>
               {models.map((m) => {
-                const s = state(m);
+                const s = m.state;
                 return (
                   <tr key={m.id} data-testid="model-row" data-model-id={m.id} data-state={s}>
                     <td>

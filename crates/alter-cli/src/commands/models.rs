@@ -38,12 +38,9 @@ fn run_blocking(action: ModelsAction, models_dir: std::path::PathBuf, json_out: 
             } else {
                 println!("models folder: {}", models_dir.display());
                 for m in &models {
-                    let state = if m.ok {
-                        "installed"
-                    } else if m.problems.iter().all(|p| p.ends_with("missing")) {
-                        "missing"
-                    } else {
-                        "DAMAGED"
+                    let state = match m.state() {
+                        alter_models::ModelState::Damaged => "DAMAGED",
+                        other => other.as_str(),
                     };
                     println!(
                         "{:<36} {:<8} {:>9}  {:<9} {}{}",
