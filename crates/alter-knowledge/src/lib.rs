@@ -13,6 +13,7 @@
 //! either all in the database or none are.
 
 pub mod bench;
+pub mod check;
 pub mod chunk;
 pub mod embed;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod segment;
 pub mod store;
 pub mod synth;
 
+pub use check::{CheckFailure, DocumentCheck, check_document};
 pub use chunk::{Chunk, ChunkOptions};
 pub use embed::{Embedder, EmbedderOptions};
 pub use error::{KnowledgeError, ParseError};

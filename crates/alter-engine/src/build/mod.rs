@@ -40,6 +40,8 @@ pub struct BuildRequest {
     pub name: Option<String>,
     /// Build into this twin (created if missing); otherwise the id comes from the name.
     pub id: Option<TwinId>,
+    /// Settings to build with instead of the folder's `twin.toml` (the app's own).
+    pub params: Option<alter_core::TwinParams>,
     /// Forget every checkpoint and redo every stage.
     pub full: bool,
     /// Self-test size: answerable and unanswerable questions at most.

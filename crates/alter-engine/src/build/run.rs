@@ -100,9 +100,9 @@ impl Engine {
         })
     }
 
-    /// The twin's parameters: `twin.toml`, then `--name`, then the folder's name.
+    /// The twin's parameters: the request's own or `twin.toml`, then `--name`, then the folder's name.
     fn build_params(&self, request: &BuildRequest, source: &TwinSource) -> Result<TwinParams, EngineError> {
-        let mut params = source.params.clone().unwrap_or_default();
+        let mut params = request.params.clone().or_else(|| source.params.clone()).unwrap_or_default();
         if let Some(name) = &request.name {
             params.name = name.clone();
         }
