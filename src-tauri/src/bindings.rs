@@ -7,7 +7,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, collect_commands};
 
-use crate::commands::{build, listen, models, sources, status, talk, twins};
+use crate::commands::{build, listen, materials, models, sources, status, talk, twins};
 
 /// Path of the committed bindings, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -22,6 +22,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         twins::update_twin,
         twins::delete_twin,
         twins::default_twin_params,
+        materials::twin_materials,
+        materials::add_twin_documents,
+        materials::remove_twin_document,
+        materials::add_twin_voice_samples,
+        materials::remove_twin_voice_sample,
+        materials::import_twin_folder,
+        materials::record_voice_sample,
+        materials::stop_recording,
         build::build_twin,
         build::cancel_build,
         talk::ask_twin,

@@ -13,6 +13,7 @@ pub struct Jobs {
     builds: Arc<Mutex<HashMap<TwinId, CancelToken>>>,
     answer: Mutex<Option<CancelToken>>,
     listening: Mutex<Option<CancelToken>>,
+    recording: Mutex<Option<CancelToken>>,
     playback: Mutex<Option<Playback>>,
     /// This window's conversation (turns are remembered per session).
     session: String,
@@ -25,6 +26,7 @@ impl Default for Jobs {
             builds: Arc::default(),
             answer: Mutex::default(),
             listening: Mutex::default(),
+            recording: Mutex::default(),
             playback: Mutex::default(),
             session: format!("app-{}", started.as_millis()),
         }
@@ -87,6 +89,15 @@ impl Jobs {
 
     pub fn stop_listening(&self) {
         swap_cancel(&self.listening, None);
+    }
+
+    /// The voice sample now being recorded, ending the one before.
+    pub fn replace_recording(&self, stop: CancelToken) {
+        swap_cancel(&self.recording, Some(stop));
+    }
+
+    pub fn stop_recording(&self) {
+        swap_cancel(&self.recording, None);
     }
 
     /// The reply now being played, stopping the one before.

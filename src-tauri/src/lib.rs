@@ -22,6 +22,7 @@ pub fn run() {
     // The engine is opened before the window so the first screen can already list twins.
     let state = tauri::async_runtime::block_on(AppState::open_from_env());
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

@@ -52,9 +52,74 @@ async deleteTwin(id: string) : Promise<Result<null, ErrorReport>> {
 async defaultTwinParams() : Promise<TwinParams> {
     return await TAURI_INVOKE("default_twin_params");
 },
-async buildTwin(id: string, folder: string, onProgress: TAURI_CHANNEL<BuildProgress>) : Promise<Result<BuildSummary, ErrorReport>> {
+async twinMaterials(id: string) : Promise<Result<MaterialsView, ErrorReport>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("build_twin", { id, folder, onProgress }) };
+    return { status: "ok", data: await TAURI_INVOKE("twin_materials", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async addTwinDocuments(id: string, paths: string[]) : Promise<Result<AddedDocuments, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_twin_documents", { id, paths }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async removeTwinDocument(id: string, name: string) : Promise<Result<null, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_twin_document", { id, name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async addTwinVoiceSamples(id: string, paths: string[]) : Promise<Result<AddedSamples, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_twin_voice_samples", { id, paths }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async removeTwinVoiceSample(id: string, name: string) : Promise<Result<null, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_twin_voice_sample", { id, name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async importTwinFolder(id: string, folder: string) : Promise<Result<ImportedView, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_twin_folder", { id, folder }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records a voice sample until `stop_recording` (or two minutes); the meter streams on `on_level`.
+ */
+async recordVoiceSample(id: string, onLevel: TAURI_CHANNEL<LevelView>) : Promise<Result<SampleView, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("record_voice_sample", { id, onLevel }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Ends the take being recorded; it is kept.
+ */
+async stopRecording() : Promise<void> {
+    await TAURI_INVOKE("stop_recording");
+},
+async buildTwin(id: string, onProgress: TAURI_CHANNEL<BuildProgress>) : Promise<Result<BuildSummary, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("build_twin", { id, onProgress }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -152,6 +217,16 @@ async openSource(id: string, file: string) : Promise<Result<null, ErrorReport>> 
 
 /** user-defined types **/
 
+export type AddedDocuments = { added: DocumentView[]; skipped: SkippedView[] }
+export type AddedSamples = { added: SampleView[]; skipped: SkippedView[] }
+/**
+ * One piece of advice on a voice sample.
+ */
+export type AdviceView = { 
+/**
+ * `too_short`, `silent`, `too_quiet`, `clipping`, `noisy`, `little_speech`.
+ */
+kind: string; message: string }
 /**
  * Milliseconds spent per stage of one answer.
  */
@@ -269,6 +344,18 @@ export type CitationView = { marker: number; file: string;
  */
 location: string; heading: string }
 /**
+ * One document and what the build will make of it.
+ */
+export type DocumentView = { name: string; bytes: number; 
+/**
+ * `pdf`, `docx`, …; `None` when unreadable.
+ */
+kind: string | null; pages: number | null; rows: number | null; chunks: number; notes: string[]; 
+/**
+ * Why the build will leave it out (`code` is stable: `encrypted`, `no_text`…).
+ */
+error: FileError | null }
+/**
  * A stable, machine-readable error category.
  */
 export type ErrorCode = 
@@ -333,6 +420,7 @@ message: string;
  */
 details: string | null }
 export type FailedFile = { file: string; message: string }
+export type FileError = { code: string; message: string }
 /**
  * One self-test question on the report card.
  */
@@ -341,10 +429,16 @@ export type GradedQuestion = { question: string; lang: string; answerable: boole
  * The question as heard.
  */
 export type HeardView = { text: string; language: string; speech_seconds: number; final_decode_ms: number }
+export type ImportedView = { documents: AddedDocuments; samples: AddedSamples; settings_applied: boolean }
+/**
+ * The live recording meter.
+ */
+export type LevelView = { seconds: number; dbfs: number; peak: number }
 /**
  * What listening streams while the person speaks.
  */
 export type ListenUpdate = { kind: "listening"; input: string } | { kind: "speech_started" } | { kind: "partial"; text: string } | { kind: "speech_ended" }
+export type MaterialsView = { documents: DocumentView[]; samples: SampleView[] }
 /**
  * One model as the Models screen lists it.
  */
@@ -370,9 +464,18 @@ state: string; problems: string[] }
  */
 export type PlaybackUpdate = { kind: "started"; duration_ms: number; silent_reason: string | null } | { kind: "position"; ms: number } | { kind: "finished" } | { kind: "stopped"; at_ms: number }
 /**
+ * The quality meter of one voice sample.
+ */
+export type QualityView = { seconds: number; speech_dbfs: number; noise_floor_dbfs: number; snr_db: number; clipping_ratio: number; speech_ratio: number; usable: boolean; advice: AdviceView[] }
+/**
  * The report card a build ends with (fractions in `[0, 1]`; `None` when not measured).
  */
 export type ReportCardView = { score: number; answer_accuracy: number | null; citation_correct: number | null; decline_rate: number | null; style_score: number | null; voice_similarity: number | null; questions: GradedQuestion[] }
+/**
+ * One voice sample with its quality.
+ */
+export type SampleView = { name: string; bytes: number; quality: QualityView | null; error: string | null }
+export type SkippedView = { path: string; reason: string }
 /**
  * A reply (or one sentence of it) being spoken: its timeline, sent before its first sound.
  */

@@ -1,12 +1,10 @@
-//! Building a twin from a folder over IPC: progress streamed on a channel,
-//! cancellable, ending with the report card.
+//! Building a twin from its materials over IPC: progress streamed on a
+//! channel, cancellable, ending with the report card.
 //!
-//! The folder is laid out as for `alter build`: `docs/`, optional `voice/`
-//! and `twin.toml`. One build per twin at a time: a second start while one
+//! The app builds the twin's own materials folder (see `materials.rs`) with
+//! the settings its owner set in the app. One build per twin at a time: a second start while one
 //! runs is refused here (the engine's lock also refuses builds started by
 //! the command line).
-
-use std::path::PathBuf;
 
 use alter_core::{CancelToken, ErrorCode, ErrorReport, Progress, ProgressSink};
 use alter_engine::BuildRequest;
@@ -91,20 +89,21 @@ pub struct FailedFile {
 pub async fn build(
     state: &AppState,
     id: &str,
-    folder: &str,
     on_progress: impl Fn(Progress) + Send + Sync + 'static,
 ) -> Result<BuildSummary, ErrorReport> {
     let id = parse_id(id)?;
     let engine = state.engine()?;
-    let folder = folder.trim();
-    if folder.is_empty() {
-        return Err(ErrorReport::new(ErrorCode::InvalidInput, "Choose the folder the twin is built from."));
+    let materials = engine.materials(&id).await?;
+    if !materials.documents.iter().any(|d| d.check.is_usable()) {
+        return Err(ErrorReport::new(
+            ErrorCode::InvalidInput,
+            "Add at least one readable document first: the twin answers from its documents.",
+        ));
     }
     let cancel = CancelToken::new();
     let _running = state.jobs().start_build(&id, cancel.clone())?;
-    let mut request = BuildRequest::new(PathBuf::from(folder));
-    // The twin keeps the name its owner gave it in the app (not the folder's).
-    request.name = Some(engine.twin(&id).await?.name);
+    let mut request = BuildRequest::new(engine.materials_dir(&id));
+    request.params = Some(engine.twin_params(&id).await?);
     request.id = Some(id.clone());
     let report = engine.build_twin(&request, &ProgressSink::new(on_progress), &cancel).await?;
     let overall = &report.report.results.overall;
@@ -166,10 +165,9 @@ pub fn cancel(state: &AppState, id: &str) -> Result<bool, ErrorReport> {
 pub async fn build_twin(
     state: State<'_, AppState>,
     id: String,
-    folder: String,
     on_progress: Channel<BuildProgress>,
 ) -> Result<BuildSummary, ErrorReport> {
-    build(&state, &id, &folder, move |p| {
+    build(&state, &id, move |p| {
         // A closed window drops the channel; the build goes on regardless.
         let _ = on_progress.send(BuildProgress::from(p));
     })

@@ -49,7 +49,8 @@ impl From<Heard> for HeardView {
     }
 }
 
-fn open_input() -> Result<(Box<dyn alter_audio::io::AudioSource>, String), ErrorReport> {
+/// The microphone, or the recording named by [`TEST_MICROPHONE_ENV`], with a label for it.
+pub(crate) fn open_input() -> Result<(Box<dyn alter_audio::io::AudioSource>, String), ErrorReport> {
     use alter_audio::io::{FileSource, Microphone, RealTime};
     let rate = alter_audio::SPEECH_RATE;
     match std::env::var_os(TEST_MICROPHONE_ENV) {

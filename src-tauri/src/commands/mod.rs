@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod listen;
+pub mod materials;
 pub mod models;
 pub mod sources;
 pub mod status;
