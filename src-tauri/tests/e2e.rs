@@ -72,6 +72,10 @@ async fn creates_a_twin_through_the_window() {
         app.type_into("#new-twin-role", "Mortgage advisor, retail banking").await?;
         app.send_keys("#new-twin-role", ENTER).await?;
         app.wait_gone("[data-testid=new-twin-dialog]").await.context("the dialog did not close after creating")?;
+        // A new twin opens on Create, where its documents and voice are added; Back shows the library.
+        app.wait_for("[data-testid=twin-screen][data-twin-id=maya-okafor] [data-testid=create-panel]").await?;
+        app.screenshot("02b-new-twin-create").await?;
+        app.click("[data-testid=back]").await?;
         app.wait_for("[data-testid=twin-card][data-twin-id=maya-okafor]").await?;
         app.wait_for_text("[data-twin-id=maya-okafor] [data-testid=twin-name]", "Maya Okafor").await?;
         app.wait_for_text("[data-twin-id=maya-okafor] [data-testid=twin-role]", "Mortgage advisor, retail banking")
@@ -83,6 +87,8 @@ async fn creates_a_twin_through_the_window() {
         app.type_into("#new-twin-role", "Customer service lead").await?;
         app.click("[data-testid=create-twin]").await?;
         app.wait_gone("[data-testid=new-twin-dialog]").await?;
+        app.wait_for("[data-twin-id=wang-min] [data-testid=create-panel]").await?;
+        app.click("[data-testid=back]").await?;
         app.wait_for_text("[data-twin-id=wang-min] [data-testid=twin-name]", "Wang Min").await?;
         app.wait_for_text("[data-twin-id=wang-min] [data-testid=twin-role]", "Customer service lead").await?;
         app.wait_for_count("[data-testid=twin-card]", 2).await?;
@@ -150,13 +156,28 @@ async fn builds_a_twin_and_talks_to_it() {
         app.click("[data-testid=new-twin]").await?;
         app.type_into("#new-twin-name", "Maya Okafor").await?;
         app.send_keys("#new-twin-name", ENTER).await?;
-        app.wait_for("[data-twin-id=maya-okafor] [data-testid=open-twin]").await?;
-        app.click("[data-twin-id=maya-okafor] [data-testid=open-twin]").await?;
-        app.wait_for("[data-testid=build-panel]").await.context("opening a new twin should show Build")?;
+        app.wait_for("[data-testid=create-panel]").await.context("a new twin should open on Create")?;
 
-        // Build from the folder, by keyboard: type the path, Enter.
-        app.type_into("#build-folder", &eval.display().to_string()).await?;
-        app.send_keys("#build-folder", ENTER).await?;
+        // Create: import the evaluation folder by keyboard (type the path, Enter); each file is checked.
+        app.type_into("#import-folder", &eval.display().to_string()).await?;
+        app.send_keys("#import-folder", ENTER).await?;
+        app.wait_long("[data-testid=materials-added]", Duration::from_secs(60)).await.context("the import did not finish")?;
+        let ready = app.wd.find_all("[data-testid=document-row][data-status=ready]")?;
+        let good = app.wd.find_all("[data-testid=sample-row][data-usable=true]")?;
+        ensure!(ready == 4 && good == 2, "expected 4 readable documents and 2 good samples, saw {ready} and {good}");
+        // A voice sample recorded in the app (the test microphone plays a recording), measured, then removed.
+        app.click("[data-testid=record-sample]").await?;
+        app.wait_for("[data-testid=recording]").await.context("recording did not start")?;
+        app.screenshot("09b-recording").await?;
+        app.wait_long("[data-testid=sample-row][data-name='recording-1.wav']", Duration::from_secs(60))
+            .await
+            .context("the recording was not added")?;
+        app.screenshot("09c-create").await?;
+        app.click("[data-testid=sample-row][data-name='recording-1.wav'] [data-testid=remove-sample]").await?;
+        app.wait_gone("[data-testid=sample-row][data-name='recording-1.wav']").await?;
+        app.click("[data-testid=go-build]").await?;
+        app.wait_for("[data-testid=build-panel]").await?;
+        app.click("[data-testid=start-build]").await?;
         app.wait_for("[data-testid=build-panel][data-phase=running]").await.context("the build did not start")?;
         app.wait_long("[data-testid=stage-ingest][data-done=true]", Duration::from_secs(120)).await?;
         app.screenshot("10-building").await?;

@@ -21,7 +21,7 @@ function controlledApi() {
   let finish: (r: BuildSummary | AppError) => void = () => undefined;
   const cancelled: string[] = [];
   const api = {
-    buildTwin: (_id: string, _folder: string, onProgress: (p: BuildProgress) => void) =>
+    buildTwin: (_id: string, onProgress: (p: BuildProgress) => void) =>
       new Promise<BuildSummary>((resolve, reject) => {
         report = onProgress;
         finish = (r) => (r instanceof AppError ? reject(r) : resolve(r));
@@ -41,7 +41,7 @@ describe("BuildSession", () => {
     let now = 0;
     const c = controlledApi();
     const session = new BuildSession(c.api, "maya", () => now);
-    const running = session.start("/data/maya");
+    const running = session.start();
     c.report(progress("ingest", 1, 4, "a.pdf"));
     now = 1000;
     c.report(progress("ingest", 2, 4, "b.docx"));
@@ -66,7 +66,7 @@ describe("BuildSession", () => {
   it("treats a cancel as resumable, not as a failure", async () => {
     const c = controlledApi();
     const session = new BuildSession(c.api, "maya");
-    const running = session.start("/x");
+    const running = session.start();
     await session.cancel();
     expect(c.cancelled).toEqual(["maya"]);
     c.finish(new AppError({ code: "cancelled", message: "cancelled", details: null }));
@@ -77,7 +77,7 @@ describe("BuildSession", () => {
   it("keeps the engine's message when the build fails", async () => {
     const c = controlledApi();
     const session = new BuildSession(c.api, "maya");
-    const running = session.start("/missing");
+    const running = session.start();
     c.finish(new AppError({ code: "not_found", message: "/missing does not exist", details: null }));
     await running;
     const s = session.state.get();

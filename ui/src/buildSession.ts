@@ -54,12 +54,13 @@ export class BuildSession {
     return this.state.get().phase === "running";
   }
 
-  async start(folder: string): Promise<void> {
+  /** Builds the twin from its materials with its settings. */
+  async start(): Promise<void> {
     if (this.running) return;
     this.#stageStarted = new Map();
     this.state.set({ phase: "running", stages: freshStages(), cancelling: false });
     try {
-      const summary = await this.#api.buildTwin(this.#twinId, folder, (p) => this.onProgress(p));
+      const summary = await this.#api.buildTwin(this.#twinId, (p) => this.onProgress(p));
       const stages = this.#stages().map((s) => ({ ...s, fraction: 1, done: true, item: null, etaSeconds: null }));
       this.state.set({ phase: "done", stages, summary });
     } catch (error) {

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { formatDate, formatScore, hueFor, initials, scoreBand } from "./format";
+import { formatBytes, formatDate, formatScore, hueFor, initials, scoreBand } from "./format";
 
 describe("format", () => {
+  it("formats file sizes in decimal units and shows nothing for nonsense", () => {
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(999)).toBe("999 B");
+    expect(formatBytes(1500)).toBe("1.5 kB");
+    expect(formatBytes(491_400_032)).toBe("491 MB");
+    expect(formatBytes(1.63e9)).toBe("1.6 GB");
+    expect(formatBytes(-1)).toBe("");
+    expect(formatBytes(Number.NaN)).toBe("");
+  });
+
   it("formats dates in the UI locale and keeps unreadable ones", () => {
     expect(formatDate("2026-11-28T13:56:02Z", "en-GB")).toBe("28 Nov 2026");
     expect(formatDate("2026-11-28T13:56:02Z", "zh-CN")).toBe("2026年11月28日");

@@ -8,6 +8,8 @@
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
 import type {
+  AddedDocuments,
+  AddedSamples,
   AnswerUpdate,
   AnswerView,
   AppStatus,
@@ -16,8 +18,12 @@ import type {
   PlaybackUpdate,
   BuildProgress,
   HeardView,
+  ImportedView,
+  LevelView,
   ListenUpdate,
+  MaterialsView,
   ModelView,
+  SampleView,
   SpokenReply,
   TwinDetails,
   TwinParams,
@@ -55,8 +61,20 @@ export const api = {
     unwrap(() => commands.updateTwin(id, params)),
   deleteTwin: (id: string): Promise<null> => unwrap(() => commands.deleteTwin(id)),
   defaultTwinParams: (): Promise<TwinParams> => direct(() => commands.defaultTwinParams()),
-  buildTwin: (id: string, folder: string, onProgress: (p: BuildProgress) => void): Promise<BuildSummary> =>
-    unwrap(() => commands.buildTwin(id, folder, channel(onProgress))),
+  twinMaterials: (id: string): Promise<MaterialsView> => unwrap(() => commands.twinMaterials(id)),
+  addDocuments: (id: string, paths: string[]): Promise<AddedDocuments> =>
+    unwrap(() => commands.addTwinDocuments(id, paths)),
+  removeDocument: (id: string, name: string): Promise<null> => unwrap(() => commands.removeTwinDocument(id, name)),
+  addVoiceSamples: (id: string, paths: string[]): Promise<AddedSamples> =>
+    unwrap(() => commands.addTwinVoiceSamples(id, paths)),
+  removeVoiceSample: (id: string, name: string): Promise<null> =>
+    unwrap(() => commands.removeTwinVoiceSample(id, name)),
+  importFolder: (id: string, folder: string): Promise<ImportedView> => unwrap(() => commands.importTwinFolder(id, folder)),
+  recordVoiceSample: (id: string, onLevel: (l: LevelView) => void): Promise<SampleView> =>
+    unwrap(() => commands.recordVoiceSample(id, channel(onLevel))),
+  stopRecording: (): Promise<void> => direct(() => commands.stopRecording()),
+  buildTwin: (id: string, onProgress: (p: BuildProgress) => void): Promise<BuildSummary> =>
+    unwrap(() => commands.buildTwin(id, channel(onProgress))),
   cancelBuild: (id: string): Promise<boolean> => unwrap(() => commands.cancelBuild(id)),
   askTwin: (id: string, question: string, onUpdate: (u: AnswerUpdate) => void): Promise<AnswerView> =>
     unwrap(() => commands.askTwin(id, question, channel(onUpdate))),

@@ -19,7 +19,8 @@ describe("routes", () => {
     }
   });
 
-  it("defaults a twin to its build tab", () => {
-    expect(parseRoute("#twin/maya/whatever")).toEqual({ screen: "twin", id: "maya", tab: "build" });
+  it("defaults a twin to its create tab", () => {
+    expect(parseRoute("#twin/maya/whatever")).toEqual({ screen: "twin", id: "maya", tab: "create" });
+    expect(parseRoute("#twin/maya/create")).toEqual({ screen: "twin", id: "maya", tab: "create" });
   });
 });

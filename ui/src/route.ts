@@ -6,7 +6,9 @@
  */
 import { Store } from "./store";
 
-export type TwinTab = "build" | "talk" | "look";
+export type TwinTab = "create" | "build" | "talk" | "look";
+
+const TABS: readonly string[] = ["create", "build", "talk", "look"];
 export type Route = { screen: "library" } | { screen: "models" } | { screen: "twin"; id: string; tab: TwinTab };
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -15,7 +17,8 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/");
   if (parts[0] === "models") return { screen: "models" };
   if (parts[0] === "twin" && parts[1] !== undefined && ID.test(parts[1])) {
-    return { screen: "twin", id: parts[1], tab: parts[2] === "talk" || parts[2] === "look" ? parts[2] : "build" };
+    const tab = TABS.includes(parts[2] ?? "") ? (parts[2] as TwinTab) : "create";
+    return { screen: "twin", id: parts[1], tab };
   }
   return { screen: "library" };
 }

@@ -1,8 +1,8 @@
 /**
- * The Build tab: the folder to learn from, a bar per stage with ETA and
- * cancel, per-file errors, then the report card.
+ * The Build tab: learning from the twin's materials (added on the Create
+ * tab), a bar per stage with ETA and cancel, per-file errors, then the
+ * report card.
  */
-import { useState } from "preact/hooks";
 import type { BuildSession, StageView } from "../buildSession";
 import type { MessageKey } from "../i18n";
 import { t } from "../i18n";
@@ -27,9 +27,8 @@ function StageBar({ stage }: { stage: StageView }) {
   );
 }
 
-export function BuildPanel({ session, initialFolder = "" }: { session: BuildSession; initialFolder?: string }) {
+export function BuildPanel({ session }: { session: BuildSession }) {
   const state = useStore(session.state);
-  const [folder, setFolder] = useState(initialFolder);
   const running = state.phase === "running";
   return (
     <div class="build" data-testid="build-panel" data-phase={state.phase}>
@@ -40,22 +39,9 @@ export function BuildPanel({ session, initialFolder = "" }: { session: BuildSess
           class="build-form"
           onSubmit={(e) => {
             e.preventDefault();
-            void session.start(folder);
+            void session.start();
           }}
         >
-          <label class="field">
-            <span>{t("build.folder")}</span>
-            <input
-              id="build-folder"
-              type="text"
-              value={folder}
-              placeholder={t("build.folderHint")}
-              disabled={running}
-              onInput={(e) => setFolder(e.currentTarget.value)}
-              spellcheck={false}
-              autoComplete="off"
-            />
-          </label>
           {running ? (
             <button type="button" class="button secondary" onClick={() => void session.cancel()} disabled={state.cancelling} data-testid="cancel-build">
               {t(state.cancelling ? "build.cancelling" : "build.cancel")}

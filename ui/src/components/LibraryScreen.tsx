@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import type { TwinSummary } from "../bindings";
 import { sentence } from "../errors";
 import { t } from "../i18n";
+import { navigate } from "../route";
 import type { Library, LibraryState } from "../library";
 import { EmptyIllustration, PlusIcon } from "./Icons";
 import { NewTwinDialog } from "./NewTwinDialog";
@@ -20,6 +21,8 @@ export function LibraryScreen({ library, state }: { library: Library; state: Rea
   function created(twin: TwinSummary) {
     setDialogOpen(false);
     setNotice(t("toast.created", { name: twin.name }));
+    // A new twin needs its materials next.
+    navigate({ screen: "twin", id: twin.id, tab: "create" });
   }
 
   const count = twins.length === 1 ? t("library.count.one") : t("library.count.other", { count: twins.length });

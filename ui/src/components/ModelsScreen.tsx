@@ -8,12 +8,7 @@ import { toReport } from "../errors";
 import type { MessageKey } from "../i18n";
 import { t } from "../i18n";
 import type { Api } from "../ipc";
-
-function size(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(0)} MB`;
-  return `${Math.round(bytes / 1e3)} kB`;
-}
+import { formatBytes } from "../format";
 
 export function ModelsScreen({ api }: { api: Api }) {
   const [models, setModels] = useState<ModelView[] | null>(null);
@@ -81,7 +76,7 @@ export function ModelsScreen({ api }: { api: Api }) {
                       </div>
                     </td>
                     <td>{t(`role.${m.role}` as MessageKey)}</td>
-                    <td class="num">{size(m.bytes)}</td>
+                    <td class="num">{formatBytes(m.bytes)}</td>
                     <td class="license">{m.license}</td>
                     <td>
                       <span class={`chip chip-${s === "installed" ? "good" : "low"}`} title={m.problems.join("\n")}>

@@ -15,7 +15,7 @@ export function TwinCard({ twin }: { twin: TwinSummary }) {
           <h2 id={`twin-${twin.id}`} class="card-name" data-testid="twin-name">
             <a
               class="card-link"
-              href={routeHash({ screen: "twin", id: twin.id, tab: twin.score === null ? "build" : "talk" })}
+              href={routeHash({ screen: "twin", id: twin.id, tab: twin.score === null ? "create" : "talk" })}
               aria-label={t("card.open", { name: twin.name })}
               data-testid="open-twin"
             >

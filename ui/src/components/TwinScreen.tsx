@@ -1,7 +1,8 @@
 /**
- * One twin: its name and role over two tabs, Build and Talk. The build
- * session and the conversation live as long as the screen, so switching
- * tabs keeps a running build and the conversation.
+ * One twin: its name and role over its tabs (Create, Build, Talk, Look).
+ * The materials, the build session and the conversation live as long as the
+ * screen, so switching tabs keeps a running build, a recording and the
+ * conversation.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
 import type { TwinDetails } from "../bindings";
@@ -14,16 +15,19 @@ import type { Api } from "../ipc";
 import type { TwinTab } from "../route";
 import { navigate, routeHash } from "../route";
 import { toAvatar } from "../look";
+import { TwinMaterials } from "../materials";
 import { BuildPanel } from "./BuildPanel";
+import { CreatePanel } from "./CreatePanel";
 import { LookPanel } from "./LookPanel";
 import { TalkPanel } from "./TalkPanel";
 
-const TABS: readonly TwinTab[] = ["build", "talk", "look"];
+const TABS: readonly TwinTab[] = ["create", "build", "talk", "look"];
 
 export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?: () => void }) {
   const { api, id, tab } = props;
   const build = useMemo(() => new BuildSession(api, id), [api, id]);
   const conversation = useMemo(() => new Conversation(api, id), [api, id]);
+  const materials = useMemo(() => new TwinMaterials(api, id), [api, id]);
   const [twin, setTwin] = useState<TwinDetails | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -73,6 +77,7 @@ export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?
         ))}
       </div>
       <div role="tabpanel">
+        {tab === "create" && <CreatePanel materials={materials} twinId={id} />}
         {tab === "build" && <BuildPanel session={build} />}
         {tab === "talk" && twin && (
           <TalkPanel conversation={conversation} name={name} appearance={toAvatar(twin.params.appearance)} />

@@ -122,6 +122,12 @@ impl Engine {
     /// Imports a folder laid out for `alter build`: its `docs/`, `voice/` and `twin.toml`.
     pub async fn import_materials(&self, twin: &TwinId, folder: &Path) -> Result<Imported, EngineError> {
         let current = self.twin_params(twin).await?;
+        if !folder.is_dir() {
+            return Err(EngineError::BadSource(format!(
+                "{} is not a folder: give a folder holding docs/ (and optionally voice/ and twin.toml)",
+                folder.display()
+            )));
+        }
         let source = crate::build::TwinSource::read(folder)?;
         if source.documents.is_empty() && source.voice_samples.is_empty() {
             return Err(EngineError::BadSource(format!(
