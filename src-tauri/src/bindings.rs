@@ -7,7 +7,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, collect_commands};
 
-use crate::commands::{build, listen, materials, models, sources, status, talk, twins};
+use crate::commands::{avatar, build, listen, materials, models, sources, status, talk, twins};
 
 /// Path of the committed bindings, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -30,6 +30,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         materials::import_twin_folder,
         materials::record_voice_sample,
         materials::stop_recording,
+        avatar::set_twin_avatar,
+        avatar::twin_avatar_model,
+        avatar::remove_twin_avatar,
         build::build_twin,
         build::cancel_build,
         talk::ask_twin,

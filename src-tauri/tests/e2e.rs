@@ -200,6 +200,29 @@ async fn builds_a_twin_and_talks_to_it() {
         app.wait_for_text("[data-testid=look-status]", "Saved.").await.context("the look was not saved")?;
         app.screenshot("11b-look").await?;
 
+        // The owner's own VRM avatar: chosen by path (keyboard), kept with the twin, shown (or,
+        // without WebGL 2, replaced by the drawn face with a note); then back to the drawn face.
+        let vrm = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/avatar.vrm");
+        app.type_into("#vrm-path", &vrm.canonicalize()?.display().to_string()).await?;
+        app.send_keys("#vrm-path", ENTER).await?;
+        app.wait_for("[data-testid=vrm-panel][data-chosen=true]").await.context("the VRM avatar was not taken")?;
+        app.wait_long(
+            "[data-testid=vrm-avatar][data-status=ready], [data-testid=vrm-fallback], [data-testid=vrm-failed]",
+            Duration::from_secs(30),
+        )
+        .await?;
+        let shown = app.wd.execute(
+            "const v = document.querySelector('[data-testid=vrm-avatar]'); \
+             const f = document.querySelector('[data-testid=vrm-fallback]'); \
+             return v ? 'vrm ' + v.dataset.status : 'drawn face: ' + (f ? f.textContent : '?');",
+            &[],
+        )?;
+        eprintln!("[journey] VRM avatar in the window: {shown}");
+        ensure!(!shown.to_string().contains("failed"), "the test avatar failed to load: {shown}");
+        app.screenshot("11c-vrm").await?;
+        app.click("[data-testid=remove-vrm]").await?;
+        app.wait_for("[data-testid=vrm-panel][data-chosen=false]").await?;
+
         // Talk: a typed question, answered with its source.
         app.click("[data-testid=tab-talk]").await?;
         app.wait_for("[data-testid=talk-panel]").await?;

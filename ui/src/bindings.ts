@@ -117,6 +117,36 @@ async recordVoiceSample(id: string, onLevel: TAURI_CHANNEL<LevelView>) : Promise
 async stopRecording() : Promise<void> {
     await TAURI_INVOKE("stop_recording");
 },
+/**
+ * Makes the `.vrm` file at `path` the twin's avatar; returns the twin's updated settings.
+ */
+async setTwinAvatar(id: string, path: string) : Promise<Result<TwinParams, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_twin_avatar", { id, path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The twin's VRM model as base64, or nothing when it uses the built-in face.
+ */
+async twinAvatarModel(id: string) : Promise<Result<string | null, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("twin_avatar_model", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async removeTwinAvatar(id: string) : Promise<Result<TwinParams, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_twin_avatar", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async buildTwin(id: string, onProgress: TAURI_CHANNEL<BuildProgress>) : Promise<Result<BuildSummary, ErrorReport>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("build_twin", { id, onProgress }) };

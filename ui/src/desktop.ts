@@ -8,7 +8,7 @@
  */
 import type { UnlistenFn } from "@tauri-apps/api/event";
 
-export type PickKind = "documents" | "voice" | "folder";
+export type PickKind = "documents" | "voice" | "avatar" | "folder";
 
 const FILTERS: Record<Exclude<PickKind, "folder">, { name: string; extensions: string[] }[]> = {
   documents: [
@@ -18,6 +18,7 @@ const FILTERS: Record<Exclude<PickKind, "folder">, { name: string; extensions: s
     },
   ],
   voice: [{ name: "Recordings", extensions: ["wav", "mp3", "flac", "ogg", "m4a", "aac"] }],
+  avatar: [{ name: "VRM avatars", extensions: ["vrm"] }],
 };
 
 function inTauri(): boolean {
@@ -31,7 +32,7 @@ export async function pick(kind: PickKind, title: string): Promise<string[]> {
   const chosen =
     kind === "folder"
       ? await open({ directory: true, multiple: false, title })
-      : await open({ multiple: true, title, filters: FILTERS[kind] });
+      : await open({ multiple: kind !== "avatar", title, filters: FILTERS[kind] });
   if (chosen === null) return [];
   return Array.isArray(chosen) ? chosen : [chosen];
 }

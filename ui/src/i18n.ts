@@ -63,9 +63,12 @@ const en = {
   "create.docs.lead": "What your twin knows: CVs, reports, slides, spreadsheets, notes. PDF, Word, PowerPoint, Excel, CSV, Markdown, text and web pages, in English or Chinese. Drop files or folders anywhere here.",
   "create.docs.pick": "Add documents…",
   "create.docs.empty": "No documents yet. Drop files here or choose them.",
-  "create.doc.pages": "{count} pages",
-  "create.doc.rows": "{count} rows",
-  "create.doc.chunks": "Ready · {count} passages",
+  "create.doc.pages.one": "1 page",
+  "create.doc.pages.other": "{count} pages",
+  "create.doc.rows.one": "1 row",
+  "create.doc.rows.other": "{count} rows",
+  "create.doc.chunks.one": "Ready · 1 passage",
+  "create.doc.chunks.other": "Ready · {count} passages",
   "create.remove": "Remove {name}",
   "create.voice.title": "Voice samples",
   "create.voice.lead": "How you sound: a few minutes of you speaking naturally, recorded here or added as files. Each sample is measured; follow the advice for a closer voice.",
@@ -94,6 +97,16 @@ const en = {
   "twin.tab.build": "Build",
   "twin.tab.talk": "Talk",
   "twin.tab.look": "Look",
+  "look.vrm.title": "Your own 3D avatar",
+  "look.vrm.lead": "Have a VRM avatar (from VRoid Studio or another VRM editor)? Use it instead of the drawn face; its lips and expressions follow the twin's voice and mood.",
+  "look.vrm.using": "Your twin appears as your own VRM avatar. Remove it to go back to the drawn face below.",
+  "look.vrm.loading": "Loading the avatar…",
+  "look.vrm.path": "VRM file",
+  "look.vrm.choose": "Choose .vrm file…",
+  "look.vrm.use": "Use this avatar",
+  "look.vrm.remove": "Use the drawn face",
+  "look.vrm.set": "Your avatar is saved with the twin.",
+  "look.vrm.removed": "Back to the drawn face.",
   "look.title": "How your twin looks",
   "look.lead": "Choose the face people will talk to. The preview moves as it will in a conversation.",
   "look.save": "Save look",
@@ -232,9 +245,12 @@ const zh: Record<MessageKey, string> = {
   "create.docs.lead": "分身知道的内容：简历、报告、幻灯片、表格、笔记。支持 PDF、Word、PowerPoint、Excel、CSV、Markdown、文本和网页，中英文均可。把文件或文件夹拖到这里即可。",
   "create.docs.pick": "添加文档…",
   "create.docs.empty": "还没有文档。把文件拖到这里或选择文件。",
-  "create.doc.pages": "{count} 页",
-  "create.doc.rows": "{count} 行",
-  "create.doc.chunks": "就绪 · {count} 段",
+  "create.doc.pages.one": "1 页",
+  "create.doc.pages.other": "{count} 页",
+  "create.doc.rows.one": "1 行",
+  "create.doc.rows.other": "{count} 行",
+  "create.doc.chunks.one": "就绪 · 1 段",
+  "create.doc.chunks.other": "就绪 · {count} 段",
   "create.remove": "移除 {name}",
   "create.voice.title": "语音样本",
   "create.voice.lead": "你的声音：几分钟自然说话的录音，可在这里录制或添加文件。每个样本都会被测量；按建议调整，声音会更像你。",
@@ -263,6 +279,16 @@ const zh: Record<MessageKey, string> = {
   "twin.tab.build": "构建",
   "twin.tab.talk": "对话",
   "twin.tab.look": "外观",
+  "look.vrm.title": "你自己的 3D 形象",
+  "look.vrm.lead": "有 VRM 形象（来自 VRoid Studio 或其他 VRM 编辑器）？可以用它代替绘制的面孔；它的口型和表情会跟随分身的声音和情绪。",
+  "look.vrm.using": "分身正在使用你自己的 VRM 形象。移除后会回到下面绘制的面孔。",
+  "look.vrm.loading": "正在加载形象…",
+  "look.vrm.path": "VRM 文件",
+  "look.vrm.choose": "选择 .vrm 文件…",
+  "look.vrm.use": "使用此形象",
+  "look.vrm.remove": "使用绘制的面孔",
+  "look.vrm.set": "形象已随分身保存。",
+  "look.vrm.removed": "已回到绘制的面孔。",
   "look.title": "分身的外观",
   "look.lead": "选择别人与之交谈的面孔。预览中的动作与对话时相同。",
   "look.save": "保存外观",
@@ -365,6 +391,11 @@ export function format(template: string, vars: Record<string, string | number> =
 export const locale = new Store<Locale>(
   detectLocale(typeof navigator === "undefined" ? [] : navigator.languages),
 );
+
+/** Translates `{base}.one` or `{base}.other` by `count`, filling `{count}`. */
+export function plural(base: string, count: number): string {
+  return t(`${base}.${count === 1 ? "one" : "other"}` as MessageKey, { count });
+}
 
 /** Translates `key` in the current locale. */
 export function t(key: MessageKey, vars?: Record<string, string | number>): string {

@@ -73,6 +73,9 @@ export const api = {
   recordVoiceSample: (id: string, onLevel: (l: LevelView) => void): Promise<SampleView> =>
     unwrap(() => commands.recordVoiceSample(id, channel(onLevel))),
   stopRecording: (): Promise<void> => direct(() => commands.stopRecording()),
+  setAvatar: (id: string, path: string): Promise<TwinParams> => unwrap(() => commands.setTwinAvatar(id, path)),
+  avatarModel: (id: string): Promise<string | null> => unwrap(() => commands.twinAvatarModel(id)),
+  removeAvatar: (id: string): Promise<TwinParams> => unwrap(() => commands.removeTwinAvatar(id)),
   buildTwin: (id: string, onProgress: (p: BuildProgress) => void): Promise<BuildSummary> =>
     unwrap(() => commands.buildTwin(id, channel(onProgress))),
   cancelBuild: (id: string): Promise<boolean> => unwrap(() => commands.cancelBuild(id)),

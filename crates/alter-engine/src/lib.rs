@@ -8,6 +8,7 @@
 //! Architecture invariant: the engine knows nothing of Tauri, terminals or
 //! JSON output; shells translate its results and [`EngineError`]s.
 
+mod avatar;
 pub mod bench;
 mod brain;
 pub mod build;

@@ -6,6 +6,7 @@
 //! plain `message`, optional `details`), never a bare string; raw strings from
 //! the webview (ids) are validated here before they reach the engine.
 
+pub mod avatar;
 pub mod build;
 pub mod listen;
 pub mod materials;

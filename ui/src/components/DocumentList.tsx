@@ -3,13 +3,21 @@
  * size, pages or rows, chunks, or why it cannot be read.
  */
 import type { DocumentView } from "../bindings";
-import { t } from "../i18n";
+import { plural, t } from "../i18n";
 import { formatBytes } from "../format";
 
 function extent(d: DocumentView): string {
-  if (d.pages !== null) return t("create.doc.pages", { count: d.pages });
-  if (d.rows !== null) return t("create.doc.rows", { count: d.rows });
+  if (d.pages !== null) return plural("create.doc.pages", d.pages);
+  if (d.rows !== null) return plural("create.doc.rows", d.rows);
   return "";
+}
+
+/** The short label on a document's tile. */
+const KIND_LABEL: Record<string, string> = { markdown: "MD", text: "TXT", html: "HTML" };
+
+function kindLabel(kind: string | null): string {
+  if (kind === null) return "?";
+  return KIND_LABEL[kind] ?? kind.slice(0, 4).toUpperCase();
 }
 
 export function DocumentList(props: { documents: DocumentView[]; busy: boolean; onRemove: (name: string) => void }) {
@@ -26,7 +34,7 @@ export function DocumentList(props: { documents: DocumentView[]; busy: boolean; 
       {documents.map((d) => (
         <li key={d.name} class="file-row" data-testid="document-row" data-name={d.name} data-status={d.error ? "error" : "ready"}>
           <span class={`file-kind kind-${d.kind ?? "unknown"}`} aria-hidden="true">
-            {(d.kind ?? "?").slice(0, 4).toUpperCase()}
+            {kindLabel(d.kind)}
           </span>
           <div class="file-main">
             <div class="file-name" title={d.name}>
@@ -43,7 +51,7 @@ export function DocumentList(props: { documents: DocumentView[]; busy: boolean; 
               {d.error.message}
             </span>
           ) : (
-            <span class="file-status status-ready">{t("create.doc.chunks", { count: d.chunks })}</span>
+            <span class="file-status status-ready">{plural("create.doc.chunks", d.chunks)}</span>
           )}
           <button
             type="button"

@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import type { TwinSummary } from "../bindings";
 import { sentence } from "../errors";
-import { t } from "../i18n";
+import { plural, t } from "../i18n";
 import { navigate } from "../route";
 import type { Library, LibraryState } from "../library";
 import { EmptyIllustration, PlusIcon } from "./Icons";
@@ -25,7 +25,7 @@ export function LibraryScreen({ library, state }: { library: Library; state: Rea
     navigate({ screen: "twin", id: twin.id, tab: "create" });
   }
 
-  const count = twins.length === 1 ? t("library.count.one") : t("library.count.other", { count: twins.length });
+  const count = plural("library.count", twins.length);
   return (
     <main class="main" aria-labelledby="library-title" data-testid="library">
       <header class="page-head">

@@ -5,11 +5,11 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Appearance } from "../avatar";
-import { Avatar } from "../avatar";
 import type { Conversation, Turn } from "../conversation";
 import type { MessageKey } from "../i18n";
 import { t } from "../i18n";
 import { useStore } from "../store";
+import { TwinFace } from "./TwinFace";
 
 function Sources({ turn, onOpen }: { turn: Turn; onOpen: (file: string) => void }) {
   if (turn.citations.length === 0) return null;
@@ -82,7 +82,13 @@ function Latency({ turns }: { turns: Turn[] }) {
   );
 }
 
-export function TalkPanel(props: { conversation: Conversation; name: string; appearance: Appearance }) {
+export function TalkPanel(props: {
+  conversation: Conversation;
+  name: string;
+  appearance: Appearance;
+  /** The owner's own VRM avatar, drawn instead of the built-in face. */
+  vrm?: ArrayBuffer | null;
+}) {
   const { conversation, name } = props;
   const state = useStore(conversation.state);
   const [question, setQuestion] = useState("");
@@ -101,7 +107,8 @@ export function TalkPanel(props: { conversation: Conversation; name: string; app
   return (
     <div class="talk" data-testid="talk-panel">
       <section class="stage-avatar" aria-label={name}>
-        <Avatar
+        <TwinFace
+          vrm={props.vrm ?? null}
           appearance={props.appearance}
           emotion={state.emotion}
           userEmotion={state.userEmotion}

@@ -15,6 +15,7 @@ import type { Api } from "../ipc";
 import type { TwinTab } from "../route";
 import { navigate, routeHash } from "../route";
 import { toAvatar } from "../look";
+import { useAvatarModel } from "../avatarModel";
 import { TwinMaterials } from "../materials";
 import { BuildPanel } from "./BuildPanel";
 import { CreatePanel } from "./CreatePanel";
@@ -41,6 +42,7 @@ export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?
       }),
     [build],
   );
+  const vrm = useAvatarModel(api, id, twin?.params.appearance.vrm);
   const name = twin?.summary.name ?? id;
   return (
     <main class="main twin-screen" aria-labelledby="twin-title" data-testid="twin-screen" data-twin-id={id}>
@@ -80,9 +82,9 @@ export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?
         {tab === "create" && <CreatePanel materials={materials} twinId={id} />}
         {tab === "build" && <BuildPanel session={build} />}
         {tab === "talk" && twin && (
-          <TalkPanel conversation={conversation} name={name} appearance={toAvatar(twin.params.appearance)} />
+          <TalkPanel conversation={conversation} name={name} appearance={toAvatar(twin.params.appearance)} vrm={vrm} />
         )}
-        {tab === "look" && twin && <LookPanel api={api} twin={twin} onSaved={setTwin} />}
+        {tab === "look" && twin && <LookPanel api={api} twin={twin} vrm={vrm} onSaved={setTwin} />}
       </div>
     </main>
   );

@@ -46,7 +46,8 @@ function Quality({ q }: { q: QualityView }) {
         {t("create.voice.facts", {
           seconds: q.seconds.toFixed(1),
           loudness: Math.round(q.speech_dbfs),
-          snr: Math.round(q.snr_db),
+          // Above 60 dB the noise is below anything a microphone picks up (a studio or synthetic take).
+          snr: q.snr_db >= 60 ? "60+" : Math.round(q.snr_db),
           speech: Math.round(q.speech_ratio * 100),
         })}
       </div>

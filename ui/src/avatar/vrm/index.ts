@@ -11,4 +11,4 @@ export { MAX_VRM_BYTES, toVrmError, VRM_ERROR_CODES, VrmError } from "./errors";
 export type { VrmSummary } from "./glb";
 export { inspectVrm } from "./glb";
 export type { VrmMessageKey } from "./strings";
-export { vrmErrorText, vrmMessages } from "./strings";
+export { vrmErrorText, vrmMessages, vt } from "./strings";
