@@ -7,7 +7,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, collect_commands};
 
-use crate::commands::{avatar, build, listen, materials, models, sources, status, talk, twins};
+use crate::commands::{avatar, build, listen, materials, models, persona, sources, status, talk, twins};
 
 /// Path of the committed bindings, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -33,6 +33,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         avatar::set_twin_avatar,
         avatar::twin_avatar_model,
         avatar::remove_twin_avatar,
+        persona::twin_persona,
+        persona::set_twin_facts,
         build::build_twin,
         build::cancel_build,
         talk::ask_twin,

@@ -223,6 +223,18 @@ async fn builds_a_twin_and_talks_to_it() {
         app.click("[data-testid=remove-vrm]").await?;
         app.wait_for("[data-testid=vrm-panel][data-chosen=false]").await?;
 
+        // Persona: the learned self-facts with their sources; the owner corrects the role.
+        app.click("[data-testid=tab-persona]").await?;
+        app.wait_for("[data-testid=persona-panel][data-built=true]").await.context("no persona after the build")?;
+        let name = app.text("[data-testid=fact-row][data-kind=name]").await?;
+        ensure!(name.contains("Maya Okafor") && name.contains("profile.md"), "the name fact and its source: {name:?}");
+        app.click("[data-testid=fact-row][data-kind=role] [data-testid=fact-edit]").await?;
+        app.clear("#fact-role").await?;
+        app.type_into("#fact-role", "Operations lead at Bluefin Logistics").await?;
+        app.click("[data-testid=fact-row][data-kind=role] [data-testid=fact-save]").await?;
+        app.wait_for("[data-testid=fact-row][data-kind=role][data-owner=true]").await.context("the correction was not kept")?;
+        app.screenshot("11d-persona").await?;
+
         // Talk: a typed question, answered with its source.
         app.click("[data-testid=tab-talk]").await?;
         app.wait_for("[data-testid=talk-panel]").await?;
@@ -411,6 +423,15 @@ impl App {
         self.wd
             .cmd("POST", &format!("element/{el}/value"), json!({ "text": text }))
             .with_context(|| format!("could not type into {css}"))?;
+        Ok(())
+    }
+
+    /// Empties a text field.
+    async fn clear(&self, css: &str) -> Result<()> {
+        let el = self.wait_for(css).await?;
+        self.wd
+            .cmd("POST", &format!("element/{el}/clear"), json!({}))
+            .with_context(|| format!("could not clear {css}"))?;
         Ok(())
     }
 

@@ -147,6 +147,28 @@ async removeTwinAvatar(id: string) : Promise<Result<TwinParams, ErrorReport>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The learned persona and the owner's corrections; `null` before the first build.
+ */
+async twinPersona(id: string) : Promise<Result<PersonaView | null, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("twin_persona", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets the owner's values for one kind of fact; `null` goes back to what was learned.
+ */
+async setTwinFacts(id: string, kind: string, values: string[] | null) : Promise<Result<TwinParams, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_twin_facts", { id, kind, values }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async buildTwin(id: string, onProgress: TAURI_CHANNEL<BuildProgress>) : Promise<Result<BuildSummary, ErrorReport>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("build_twin", { id, onProgress }) };
@@ -449,6 +471,23 @@ message: string;
  * Optional technical detail (the underlying cause chain).
  */
 details: string | null }
+export type ExemplarView = { text: string; file: string; location: string }
+/**
+ * One learned self-fact and where it was read.
+ */
+export type FactView = { 
+/**
+ * `name`, `role`, `team`… (the settings' vocabulary).
+ */
+kind: string; value: string; 
+/**
+ * The sentence that states it.
+ */
+sentence: string; file: string; location: string; 
+/**
+ * `rules` (read from a first-person sentence) or `llm` (proposed by the model, checked against the text).
+ */
+origin: string; confidence: number }
 export type FailedFile = { file: string; message: string }
 export type FileError = { code: string; message: string }
 /**
@@ -490,6 +529,15 @@ ok: boolean;
  */
 state: string; problems: string[] }
 /**
+ * The owner's own values for one kind of fact (none: the kind is removed).
+ */
+export type OwnerFactsView = { kind: string; values: string[] }
+export type PersonaView = { revision: number; 
+/**
+ * Every kind of fact, in display order.
+ */
+kinds: string[]; learned: FactView[]; owner: OwnerFactsView[]; style: StyleView; exemplars: ExemplarView[] }
+/**
  * Playback of a reply, as heard.
  */
 export type PlaybackUpdate = { kind: "started"; duration_ms: number; silent_reason: string | null } | { kind: "position"; ms: number } | { kind: "finished" } | { kind: "stopped"; at_ms: number }
@@ -526,6 +574,11 @@ export type StageTime = { name: string; seconds: number;
  * Skipped: its inputs had not changed since the last build.
  */
 reused: boolean }
+export type StyleView = { mean_words_en: number; mean_chars_zh: number; 
+/**
+ * 0 casual … 1 formal.
+ */
+formality: number; first_person_singular: number; first_person_plural: number; signature_phrases: string[]; openings: string[]; closings: string[]; zh_share: number; sentences: number }
 export type TAURI_CHANNEL<TSend> = null
 /**
  * How the twin speaks: two sliders in `[0, 1]`.
@@ -562,7 +615,12 @@ decline_topics: string[];
 /**
  * How the built-in avatar looks.
  */
-appearance: Appearance }
+appearance: Appearance; 
+/**
+ * Facts the owner states about themself, by kind (`role`, `team`, `employer`…).
+ * They replace what the build learned of that kind; an empty list removes it.
+ */
+facts: Partial<{ [key in string]: string[] }> }
 /**
  * One row of the twin library.
  */

@@ -23,6 +23,7 @@ import type {
   ListenUpdate,
   MaterialsView,
   ModelView,
+  PersonaView,
   SampleView,
   SpokenReply,
   TwinDetails,
@@ -76,6 +77,9 @@ export const api = {
   setAvatar: (id: string, path: string): Promise<TwinParams> => unwrap(() => commands.setTwinAvatar(id, path)),
   avatarModel: (id: string): Promise<string | null> => unwrap(() => commands.twinAvatarModel(id)),
   removeAvatar: (id: string): Promise<TwinParams> => unwrap(() => commands.removeTwinAvatar(id)),
+  twinPersona: (id: string): Promise<PersonaView | null> => unwrap(() => commands.twinPersona(id)),
+  setTwinFacts: (id: string, kind: string, values: string[] | null): Promise<TwinParams> =>
+    unwrap(() => commands.setTwinFacts(id, kind, values)),
   buildTwin: (id: string, onProgress: (p: BuildProgress) => void): Promise<BuildSummary> =>
     unwrap(() => commands.buildTwin(id, channel(onProgress))),
   cancelBuild: (id: string): Promise<boolean> => unwrap(() => commands.cancelBuild(id)),

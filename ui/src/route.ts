@@ -6,9 +6,9 @@
  */
 import { Store } from "./store";
 
-export type TwinTab = "create" | "build" | "talk" | "look";
+export type TwinTab = "create" | "build" | "talk" | "look" | "persona";
 
-const TABS: readonly string[] = ["create", "build", "talk", "look"];
+const TABS: readonly string[] = ["create", "build", "talk", "look", "persona"];
 export type Route = { screen: "library" } | { screen: "models" } | { screen: "twin"; id: string; tab: TwinTab };
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;

@@ -17,4 +17,4 @@ pub mod twin;
 pub use config::{Config, Settings};
 pub use error::{ErrorCode, ErrorReport, HasErrorCode};
 pub use progress::{CancelToken, Cancelled, Progress, ProgressSink};
-pub use twin::{Tone, TwinId, TwinParams, TwinSummary, ValidationError};
+pub use twin::{FACT_KINDS, Tone, TwinId, TwinParams, TwinSummary, ValidationError};

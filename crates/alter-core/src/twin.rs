@@ -5,6 +5,8 @@
 //! bounded and free of control characters; ids are short ASCII slugs that are
 //! safe to use as folder names.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Longest accepted twin name, in characters.
@@ -138,7 +140,17 @@ pub struct TwinParams {
     pub decline_topics: Vec<String>,
     /// How the built-in avatar looks.
     pub appearance: Appearance,
+    /// Facts the owner states about themself, by kind (`role`, `team`, `employer`…).
+    /// They replace what the build learned of that kind; an empty list removes it.
+    pub facts: BTreeMap<String, Vec<String>>,
 }
+
+/// Most values per fact kind an owner may set.
+pub const MAX_OWNER_FACTS: usize = 32;
+
+/// The kinds of self-fact a twin knows (the persona's `FactKind`, by name).
+pub const FACT_KINDS: &[&str] =
+    &["name", "role", "team", "employer", "tenure", "location", "education", "interest", "project", "experience"];
 
 /// The built-in 2D avatar's look. Colours are CSS hex strings (`#rrggbb`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -222,6 +234,7 @@ impl Default for TwinParams {
             languages: vec!["en".into(), "zh".into()],
             decline_topics: Vec::new(),
             appearance: Appearance::default(),
+            facts: BTreeMap::new(),
         }
     }
 }
@@ -249,6 +262,22 @@ impl TwinParams {
             check_text("declined topic", topic, 200, true)?;
         }
         self.appearance.validate()?;
+        for (kind, values) in &mut self.facts {
+            if !FACT_KINDS.contains(&kind.as_str()) {
+                return Err(ValidationError::NotOneOf { field: "fact kind", allowed: FACT_KINDS.join(", ") });
+            }
+            if values.len() > MAX_OWNER_FACTS {
+                return Err(ValidationError::TooLong {
+                    field: "list of facts",
+                    len: values.len(),
+                    max: MAX_OWNER_FACTS,
+                });
+            }
+            for value in values.iter_mut() {
+                *value = value.trim().to_owned();
+                check_text("fact", value, 500, true)?;
+            }
+        }
         Ok(self)
     }
 }

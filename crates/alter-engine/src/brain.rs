@@ -127,11 +127,12 @@ impl Engine {
             return Ok(answerer.clone());
         }
         let style_model = alter_persona::store::load_style_model(db.pool()).await?;
-        let profile: PersonaProfile = match profile {
+        let mut profile: PersonaProfile = match profile {
             Some((_, p)) => p,
             // Not built yet: answer from the documents with a blank persona.
             None => alter_persona::learn_profile(&[], &LearnOptions::default()),
         };
+        profile.apply_owner_facts(&params.facts);
         let calibration: DeclineCalibration =
             calibration.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
         let topics = alter_knowledge::store::documents(db.pool())

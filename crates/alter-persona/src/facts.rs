@@ -34,6 +34,40 @@ pub enum FactKind {
 }
 
 impl FactKind {
+    /// Every kind, in the order a profile lists them.
+    pub const ALL: [FactKind; 10] = [
+        FactKind::Name,
+        FactKind::Role,
+        FactKind::Team,
+        FactKind::Employer,
+        FactKind::Tenure,
+        FactKind::Location,
+        FactKind::Education,
+        FactKind::Interest,
+        FactKind::Project,
+        FactKind::Experience,
+    ];
+
+    /// The kind's name in `twin.toml` and the settings (`role`, `team`…).
+    pub fn key(self) -> &'static str {
+        match self {
+            FactKind::Name => "name",
+            FactKind::Role => "role",
+            FactKind::Team => "team",
+            FactKind::Employer => "employer",
+            FactKind::Tenure => "tenure",
+            FactKind::Location => "location",
+            FactKind::Education => "education",
+            FactKind::Interest => "interest",
+            FactKind::Project => "project",
+            FactKind::Experience => "experience",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key)
+    }
+
     pub fn label(self, zh: bool) -> &'static str {
         match (self, zh) {
             (FactKind::Name, false) => "name",
@@ -76,6 +110,8 @@ pub enum FactOrigin {
     Rules,
     /// Proposed by a language model and verified against the cited text.
     Llm,
+    /// Stated by the owner in the twin's settings; it replaces what was learned.
+    Owner,
 }
 
 /// One fact about the owner.

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::facts::{self, FactKind, OwnerText, SelfFact, SourceRef};
+use crate::facts::{self, FactKind, FactOrigin, OwnerText, SelfFact, SourceRef};
 use crate::lang::{self, Lang};
 use crate::style::{self, StyleProfile};
 use crate::text;
@@ -55,6 +55,25 @@ impl PersonaProfile {
             .filter(|f| f.kind == kind)
             .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
             .map(|f| f.value.as_str())
+    }
+
+    /// Replaces learned facts with the owner's own, kind by kind: every kind
+    /// in `owner` loses what was learned of it and gets the owner's values
+    /// (none, for an empty list). Unknown kinds are ignored (the settings
+    /// refuse them before they are stored).
+    pub fn apply_owner_facts(&mut self, owner: &std::collections::BTreeMap<String, Vec<String>>) {
+        for (key, values) in owner {
+            let Some(kind) = FactKind::from_key(key) else { continue };
+            self.facts.retain(|f| f.kind != kind);
+            self.facts.extend(values.iter().map(|value| SelfFact {
+                kind,
+                value: value.clone(),
+                sentence: String::new(),
+                source: SourceRef::default(),
+                origin: FactOrigin::Owner,
+                confidence: 1.0,
+            }));
+        }
     }
 
     /// Adds facts from the LLM-assisted pass (already verified), skipping
@@ -170,6 +189,37 @@ mod tests {
                 "需求评审每两周一次，在周二上午10点。线上故障需要在30分钟内响应。",
             ),
         ]
+    }
+
+    #[test]
+    fn the_owners_facts_replace_learned_ones_kind_by_kind() {
+        let mut p = learn_profile(&eval_texts(), &LearnOptions::default());
+        let learned_role = p.fact(FactKind::Role).map(str::to_owned);
+        assert!(learned_role.is_some(), "the eval profile states a role");
+        let name_before = p.fact(FactKind::Name).map(str::to_owned);
+        let owner = std::collections::BTreeMap::from([
+            ("role".to_owned(), vec!["Head of dispatch".to_owned()]),
+            ("location".to_owned(), vec![]),
+            ("interest".to_owned(), vec!["sailing".to_owned(), "chess".to_owned()]),
+            ("not-a-kind".to_owned(), vec!["x".to_owned()]),
+        ]);
+        p.apply_owner_facts(&owner);
+        let roles: Vec<&SelfFact> = p.facts.iter().filter(|f| f.kind == FactKind::Role).collect();
+        assert_eq!(roles.len(), 1);
+        assert_eq!((roles[0].value.as_str(), roles[0].origin), ("Head of dispatch", FactOrigin::Owner));
+        assert!(p.facts.iter().all(|f| f.kind != FactKind::Location), "an empty list removes the kind");
+        assert_eq!(p.facts.iter().filter(|f| f.kind == FactKind::Interest).count(), 2);
+        assert_eq!(p.fact(FactKind::Name).map(str::to_owned), name_before, "other kinds stay as learned");
+    }
+
+    #[test]
+    fn fact_kinds_are_the_settings_vocabulary() {
+        let keys: Vec<&str> = FactKind::ALL.iter().map(|k| k.key()).collect();
+        assert_eq!(keys, alter_core::FACT_KINDS);
+        for kind in FactKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.key(), "serde and the settings agree");
+            assert_eq!(FactKind::from_key(kind.key()), Some(kind));
+        }
     }
 
     #[test]

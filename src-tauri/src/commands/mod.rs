@@ -11,6 +11,7 @@ pub mod build;
 pub mod listen;
 pub mod materials;
 pub mod models;
+pub mod persona;
 pub mod sources;
 pub mod status;
 pub mod talk;

@@ -1,5 +1,5 @@
 /**
- * One twin: its name and role over its tabs (Create, Build, Talk, Look).
+ * One twin: its name and role over its tabs (Create, Build, Talk, Look, Persona).
  * The materials, the build session and the conversation live as long as the
  * screen, so switching tabs keeps a running build, a recording and the
  * conversation.
@@ -20,9 +20,10 @@ import { TwinMaterials } from "../materials";
 import { BuildPanel } from "./BuildPanel";
 import { CreatePanel } from "./CreatePanel";
 import { LookPanel } from "./LookPanel";
+import { PersonaPanel } from "./PersonaPanel";
 import { TalkPanel } from "./TalkPanel";
 
-const TABS: readonly TwinTab[] = ["create", "build", "talk", "look"];
+const TABS: readonly TwinTab[] = ["create", "build", "talk", "look", "persona"];
 
 export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?: () => void }) {
   const { api, id, tab } = props;
@@ -83,6 +84,9 @@ export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?
         {tab === "build" && <BuildPanel session={build} />}
         {tab === "talk" && twin && (
           <TalkPanel conversation={conversation} name={name} appearance={toAvatar(twin.params.appearance)} vrm={vrm} />
+        )}
+        {tab === "persona" && (
+          <PersonaPanel api={api} twinId={id} onSaved={(params) => twin && setTwin({ ...twin, params })} />
         )}
         {tab === "look" && twin && <LookPanel api={api} twin={twin} vrm={vrm} onSaved={setTwin} />}
       </div>
