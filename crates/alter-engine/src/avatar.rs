@@ -120,7 +120,7 @@ mod tests {
 
     fn glb(json: &str, declared_len: Option<u32>) -> Vec<u8> {
         let mut body = json.as_bytes().to_vec();
-        while body.len() % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(b' ');
         }
         let total = 12 + 8 + body.len() as u32;

@@ -114,9 +114,11 @@ async fn a_recording_is_saved_measured_and_metered() {
     assert_eq!(take.name, "recording-1.wav");
     let quality = take.check.quality.as_ref().unwrap();
     assert!((quality.duration_s - 6.0).abs() < 0.05, "the take stops at its limit: {quality:?}");
-    let levels = levels.lock().unwrap();
-    assert_eq!(levels.len(), 60, "ten meter readings a second");
-    assert!(levels.iter().any(|l| l.dbfs > -40.0) && levels.iter().all(|l| l.peak <= 1.0));
+    {
+        let levels = levels.lock().unwrap();
+        assert_eq!(levels.len(), 60, "ten meter readings a second");
+        assert!(levels.iter().any(|l| l.dbfs > -40.0) && levels.iter().all(|l| l.peak <= 1.0));
+    }
 
     // Stopped before anything arrived: no empty file is made.
     let stop = CancelToken::new();
