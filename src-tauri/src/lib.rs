@@ -12,6 +12,7 @@ pub mod bindings;
 pub mod commands;
 mod jobs;
 mod state;
+mod viewer;
 
 pub use state::AppState;
 

@@ -277,6 +277,14 @@ async fn builds_a_twin_and_talks_to_it() {
         ensure!(widest > 0.1 && shapes.len() >= 2, "the mouth did not move: open {widest}, visemes {shapes:?}");
         let first_sound = app.wd.execute("return window.__spoke ? window.__spoke - window.__asked : null", &[])?;
         eprintln!("[journey] typed question to the avatar speaking: {first_sound} ms");
+        // The lip offset, measured in the page against the player's time-stamped positions.
+        app.wait_for("[data-testid=lip-offset]").await.context("the lip offset was not measured")?;
+        let lips = app.wd.execute(
+            "const l = document.querySelector('[data-testid=lip-offset]'); \
+             return `p50 ${l.dataset.p50} ms, p95 ${l.dataset.p95} ms over ${l.dataset.frames} frames`",
+            &[],
+        )?;
+        eprintln!("[journey] lips vs sound: {lips}");
         app.screenshot("13-speaking").await?;
 
         // Barge-in: Stop ends playback; the time is measured inside the page.

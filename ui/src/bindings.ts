@@ -247,11 +247,12 @@ async listModels(verify: boolean) : Promise<Result<ModelView[], ErrorReport>> {
 }
 },
 /**
- * Opens a cited document in the system's viewer (the card shows the page, slide or rows).
+ * Opens a cited document in the system's viewer, at `location`'s page when
+ * it names one ("page 3"); the card shows slides and rows.
  */
-async openSource(id: string, file: string) : Promise<Result<null, ErrorReport>> {
+async openSource(id: string, file: string, location: string | null) : Promise<Result<null, ErrorReport>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("open_source", { id, file }) };
+    return { status: "ok", data: await TAURI_INVOKE("open_source", { id, file, location }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -540,7 +541,11 @@ kinds: string[]; learned: FactView[]; owner: OwnerFactsView[]; style: StyleView;
 /**
  * Playback of a reply, as heard.
  */
-export type PlaybackUpdate = { kind: "started"; duration_ms: number; silent_reason: string | null } | { kind: "position"; ms: number } | { kind: "finished" } | { kind: "stopped"; at_ms: number }
+export type PlaybackUpdate = { kind: "started"; duration_ms: number; silent_reason: string | null } | 
+/**
+ * `at_unix_ms`: when (epoch ms) the position `ms` is heard.
+ */
+{ kind: "position"; ms: number; at_unix_ms: number } | { kind: "finished" } | { kind: "stopped"; at_ms: number }
 /**
  * The quality meter of one voice sample.
  */

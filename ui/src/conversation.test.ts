@@ -28,6 +28,7 @@ const reply: SpokenReply = {
 
 function fakeApi() {
   const calls: string[] = [];
+  const opened: string[] = [];
   let playback: (u: PlaybackUpdate) => void = () => undefined;
   let queued = 0;
   const api = {
@@ -70,12 +71,12 @@ function fakeApi() {
       return Promise.resolve({ text: "How many vans in Antwerp?", language: "en", speech_seconds: 2, final_decode_ms: 900 });
     },
     stopListening: () => Promise.resolve(),
-    openSource: (_id: string, file: string) =>
-      file === "gone.pdf"
+    openSource: (_id: string, file: string, location: string | null) =>
+      opened.push(`${file}@${location ?? ""}`) && file === "gone.pdf"
         ? Promise.reject(new AppError({ code: "invalid_input", message: "gone.pdf is no longer there", details: null }))
         : Promise.resolve(null),
   } as unknown as Api;
-  return { api, calls, play: (u: PlaybackUpdate) => playback(u) };
+  return { api, calls, opened, play: (u: PlaybackUpdate) => playback(u) };
 }
 
 describe("Conversation", () => {
@@ -110,8 +111,9 @@ describe("Conversation", () => {
   it("opens a cited document, and says why when it cannot", async () => {
     const f = fakeApi();
     const convo = new Conversation(f.api, "maya");
-    await convo.openSource("fleet.pdf");
+    await convo.openSource("fleet.pdf", "page 3");
     expect(convo.state.get().notice).toBeNull();
+    expect(f.opened).toEqual(["fleet.pdf@page 3"]);
     await convo.openSource("gone.pdf");
     expect(convo.state.get().notice).toBe("gone.pdf is no longer there");
   });

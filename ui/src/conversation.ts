@@ -12,6 +12,7 @@ import type { Emotion, UserEmotion } from "./avatar";
 import { VisemeScheduler } from "./avatar";
 import { toReport } from "./errors";
 import type { Api } from "./ipc";
+import { LipSyncMeter } from "./lipSync";
 import { PlaybackClock } from "./playbackClock";
 import { Store } from "./store";
 
@@ -56,6 +57,8 @@ export class Conversation {
     notice: null,
   });
   readonly scheduler = new VisemeScheduler();
+  /** How far the lips are from the sound, over this conversation. */
+  readonly lipSync = new LipSyncMeter();
   readonly clock: PlaybackClock;
   readonly #api: Api;
   readonly #twinId: string;
@@ -135,6 +138,7 @@ export class Conversation {
     try {
       const reply = await this.#api.speakReply(this.#twinId, text, append, (u) => {
         this.clock.apply(u);
+        this.lipSync.onReport(u);
         if (u.kind === "started" && u.silent_reason) this.#update((s) => ({ ...s, notice: u.silent_reason }));
         if (u.kind === "finished" || u.kind === "stopped") {
           this.scheduler.stop();
@@ -149,7 +153,14 @@ export class Conversation {
       const isFirst = reply.offset_ms === 0;
       this.scheduler.load(isFirst ? shifted : [...this.scheduler.timeline, ...shifted]);
       this.clock.extendTo(reply.offset_ms + reply.duration_ms);
-      if (isFirst) this.scheduler.start(() => this.clock.now());
+      if (isFirst) {
+        // Each frame reads the clock once; the meter compares that reading with the sound.
+        this.scheduler.start(() => {
+          const ms = this.clock.now();
+          this.lipSync.onFrame(ms);
+          return ms;
+        });
+      }
       this.#update((s) => ({
         ...s,
         speaking: true,
@@ -188,10 +199,10 @@ export class Conversation {
     void this.#api.stopListening().catch(() => undefined);
   }
 
-  /** Opens a cited document in the system's viewer; a failure shows as the notice. */
-  async openSource(file: string): Promise<void> {
+  /** Opens a cited document in the system's viewer, at the cited page where it can; a failure shows as the notice. */
+  async openSource(file: string, location: string | null = null): Promise<void> {
     try {
-      await this.#api.openSource(this.#twinId, file);
+      await this.#api.openSource(this.#twinId, file, location);
     } catch (error) {
       this.#update((s) => ({ ...s, notice: toReport(error).message }));
     }

@@ -97,7 +97,8 @@ export const api = {
     unwrap(() => commands.listenForQuestion(channel(onUpdate))),
   stopListening: (): Promise<void> => direct(() => commands.stopListening()),
   listModels: (verify: boolean): Promise<ModelView[]> => unwrap(() => commands.listModels(verify)),
-  openSource: (id: string, file: string): Promise<null> => unwrap(() => commands.openSource(id, file)),
+  openSource: (id: string, file: string, location: string | null): Promise<null> =>
+    unwrap(() => commands.openSource(id, file, location)),
 };
 
 /** A channel the Rust side streams on; each message goes to `listener`. */

@@ -1,7 +1,8 @@
 /**
  * The reply's audio clock, as the Rust player reports it: positions arrive
- * about every 100 ms and are extrapolated in between, so the avatar's mouth
- * is scheduled against what is heard rather than against when the text came.
+ * about every 100 ms, stamped with the wall-clock time the position is
+ * heard, and are extrapolated in between, so the avatar's mouth is scheduled
+ * against what is heard rather than against when the report arrived.
  *
  * Invariants: the clock never runs backwards between two reports unless a new
  * playback starts; it stops at the reply's duration; after `Finished` or
@@ -9,15 +10,21 @@
  */
 import type { PlaybackUpdate } from "./bindings";
 
+/** Longer than any report takes to arrive; a larger gap means the stamp is not to be trusted. */
+export const MAX_TRANSIT_MS = 250;
+
 export class PlaybackClock {
   #anchorMs = 0;
   #anchorAt = 0;
   #durationMs = 0;
   #running = false;
   readonly #now: () => number;
+  readonly #wallNow: () => number;
 
-  constructor(now: () => number = () => performance.now()) {
+  /** `now` drives extrapolation; `wallNow` (epoch ms) is compared with the player's stamps. */
+  constructor(now: () => number = () => performance.now(), wallNow: () => number = () => Date.now()) {
     this.#now = now;
+    this.#wallNow = wallNow;
   }
 
   /** Applies one report of the player. */
@@ -29,10 +36,13 @@ export class PlaybackClock {
         this.#anchor(0, at);
         this.#running = true;
         break;
-      case "position":
-        // Never step back because of a late report: keep the larger of the two.
-        this.#anchor(Math.max(update.ms, this.now()), at);
+      case "position": {
+        // The sound moved on while the report travelled here; never step back for a late one.
+        const transit = this.#wallNow() - update.at_unix_ms;
+        const heard = update.ms + (transit > 0 && transit <= MAX_TRANSIT_MS ? transit : 0);
+        this.#anchor(Math.max(heard, this.now()), at);
         break;
+      }
       case "finished":
         this.#anchor(this.#durationMs, at);
         this.#running = false;

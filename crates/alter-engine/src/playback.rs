@@ -32,9 +32,12 @@ pub enum PlaybackEvent {
         duration_ms: f64,
         silent_reason: Option<String>,
     },
-    /// Milliseconds of the reply heard so far.
+    /// Milliseconds of the reply heard so far, and the wall-clock time (ms
+    /// since the Unix epoch) at which that position is heard, so a listener
+    /// can tell how far the sound has moved on by the time the report arrives.
     Position {
         ms: f64,
+        at_unix_ms: f64,
     },
     Finished,
     Stopped {
@@ -183,9 +186,15 @@ fn play(audio: &Mutex<Queued>, rate: u32, stop: &AtomicBool, on_event: &dyn Fn(P
         }
         if last_report.elapsed() >= REPORT_EVERY {
             last_report = Instant::now();
-            on_event(PlaybackEvent::Position { ms: position_ms(written, &speaker, since, paced) });
+            let ms = position_ms(written, &speaker, since, paced);
+            on_event(PlaybackEvent::Position { ms, at_unix_ms: unix_ms_now() });
         }
     }
+}
+
+/// The wall clock in ms since the Unix epoch (the webview's `Date.now()` reads the same clock).
+fn unix_ms_now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 #[cfg(test)]
@@ -224,11 +233,19 @@ mod tests {
         assert_eq!(events.last(), Some(&PlaybackEvent::Finished));
         let positions: Vec<f64> = events
             .iter()
-            .filter_map(|e| if let PlaybackEvent::Position { ms } = e { Some(*ms) } else { None })
+            .filter_map(|e| if let PlaybackEvent::Position { ms, .. } = e { Some(*ms) } else { None })
             .collect();
         assert!(positions.len() >= 3, "{events:?}");
         assert!(positions.windows(2).all(|w| w[0] <= w[1]), "positions go forward: {positions:?}");
         assert!(elapsed >= Duration::from_millis(450), "played too fast: {elapsed:?}");
+        // Each position is stamped with the wall clock of when it is heard: now-ish, in order.
+        let stamps: Vec<f64> = events
+            .iter()
+            .filter_map(|e| if let PlaybackEvent::Position { at_unix_ms, .. } = e { Some(*at_unix_ms) } else { None })
+            .collect();
+        let now = unix_ms_now();
+        assert!(stamps.iter().all(|s| now - s >= 0.0 && now - s < 5_000.0), "{stamps:?} vs {now}");
+        assert!(stamps.windows(2).all(|w| w[0] <= w[1]), "{stamps:?}");
     }
 
     #[test]
@@ -262,7 +279,7 @@ mod tests {
         assert_eq!(events.last(), Some(&PlaybackEvent::Finished), "{events:?}");
         let positions: Vec<f64> = events
             .iter()
-            .filter_map(|e| if let PlaybackEvent::Position { ms } = e { Some(*ms) } else { None })
+            .filter_map(|e| if let PlaybackEvent::Position { ms, .. } = e { Some(*ms) } else { None })
             .collect();
         assert!(positions.windows(2).all(|w| w[0] <= w[1]), "{positions:?}");
         assert!(positions.iter().all(|&p| p <= 600.0), "{positions:?}");

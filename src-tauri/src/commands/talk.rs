@@ -93,17 +93,26 @@ pub struct SpokenReply {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PlaybackUpdate {
-    Started { duration_ms: f64, silent_reason: Option<String> },
-    Position { ms: f64 },
+    Started {
+        duration_ms: f64,
+        silent_reason: Option<String>,
+    },
+    /// `at_unix_ms`: when (epoch ms) the position `ms` is heard.
+    Position {
+        ms: f64,
+        at_unix_ms: f64,
+    },
     Finished,
-    Stopped { at_ms: f64 },
+    Stopped {
+        at_ms: f64,
+    },
 }
 
 impl From<PlaybackEvent> for PlaybackUpdate {
     fn from(e: PlaybackEvent) -> Self {
         match e {
             PlaybackEvent::Started { duration_ms, silent_reason } => Self::Started { duration_ms, silent_reason },
-            PlaybackEvent::Position { ms } => Self::Position { ms },
+            PlaybackEvent::Position { ms, at_unix_ms } => Self::Position { ms, at_unix_ms },
             PlaybackEvent::Finished => Self::Finished,
             PlaybackEvent::Stopped { at_ms } => Self::Stopped { at_ms },
         }

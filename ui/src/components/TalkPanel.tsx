@@ -6,12 +6,13 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Appearance } from "../avatar";
 import type { Conversation, Turn } from "../conversation";
+import type { LipSyncSummary } from "../lipSync";
 import type { MessageKey } from "../i18n";
 import { t } from "../i18n";
 import { useStore } from "../store";
 import { TwinFace } from "./TwinFace";
 
-function Sources({ turn, onOpen }: { turn: Turn; onOpen: (file: string) => void }) {
+function Sources({ turn, onOpen }: { turn: Turn; onOpen: (file: string, location: string) => void }) {
   if (turn.citations.length === 0) return null;
   return (
     <ul class="sources" aria-label={t("talk.sources")}>
@@ -23,7 +24,7 @@ function Sources({ turn, onOpen }: { turn: Turn; onOpen: (file: string) => void 
             data-testid="source-card"
             data-file={c.file}
             title={t("talk.openSource", { file: c.file })}
-            onClick={() => onOpen(c.file)}
+            onClick={() => onOpen(c.file, c.location)}
           >
             <span class="source-marker">[{c.marker}]</span>
             <span class="source-file">{c.file}</span>
@@ -36,7 +37,7 @@ function Sources({ turn, onOpen }: { turn: Turn; onOpen: (file: string) => void 
   );
 }
 
-function TurnView({ turn, onOpen }: { turn: Turn; onOpen: (file: string) => void }) {
+function TurnView({ turn, onOpen }: { turn: Turn; onOpen: (file: string, location: string) => void }) {
   return (
     <li class="turn" data-testid="turn" data-status={turn.status}>
       <p class="bubble bubble-user">{turn.question}</p>
@@ -93,6 +94,7 @@ export function TalkPanel(props: {
   const state = useStore(conversation.state);
   const [question, setQuestion] = useState("");
   const [fps, setFps] = useState<number | null>(null);
+  const [lips, setLips] = useState<LipSyncSummary | null>(null);
   const list = useRef<HTMLOListElement>(null);
   const busy = state.turns.some((x) => x.status === "thinking" || x.status === "answering");
   useEffect(() => {
@@ -115,7 +117,10 @@ export function TalkPanel(props: {
           listening={state.listening || busy}
           scheduler={conversation.scheduler}
           name={name}
-          onFps={setFps}
+          onFps={(value) => {
+            setFps(value);
+            setLips(conversation.lipSync.summary());
+          }}
           class="avatar-large"
         />
         <div class="avatar-status">
@@ -130,6 +135,18 @@ export function TalkPanel(props: {
           {fps !== null && (
             <span class="fps" data-testid="fps" data-fps={String(fps)}>
               {Math.round(fps)} FPS
+            </span>
+          )}
+          {lips !== null && (
+            <span
+              class="fps"
+              data-testid="lip-offset"
+              data-p50={lips.p50AbsMs.toFixed(1)}
+              data-p95={lips.p95AbsMs.toFixed(1)}
+              data-frames={String(lips.frames)}
+              title={t("talk.lipOffsetHint")}
+            >
+              {t("talk.lipOffset", { ms: Math.round(lips.p95AbsMs) })}
             </span>
           )}
         </div>
@@ -148,7 +165,7 @@ export function TalkPanel(props: {
         {state.turns.length === 0 && <p class="muted talk-empty">{t("talk.empty", { name })}</p>}
         <ol class="turns" ref={list}>
           {state.turns.map((x) => (
-            <TurnView key={x.id} turn={x} onOpen={(file) => void conversation.openSource(file)} />
+            <TurnView key={x.id} turn={x} onOpen={(file, location) => void conversation.openSource(file, location)} />
           ))}
         </ol>
         <form
