@@ -85,7 +85,7 @@ test-ui:
 
 ## The app crate's tests that need no window: IPC commands on a real engine, bindings up to date.
 test-app: deps ui
-	$(CARGO) test -p alter-app --lib --test commands --test bindings --test materials --test avatar --test persona
+	$(CARGO) test -p alter-app --lib --test commands --test bindings --test materials --test avatar --test persona --test settings
 
 ## The end-to-end test of the real window under Xvfb; screenshots in target/e2e-artifacts/.
 test-e2e: deps ui

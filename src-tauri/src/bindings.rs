@@ -7,7 +7,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, collect_commands};
 
-use crate::commands::{avatar, build, listen, materials, models, persona, sources, status, talk, twins};
+use crate::commands::{avatar, build, listen, materials, models, persona, settings, sources, status, talk, twins};
 
 /// Path of the committed bindings, relative to this crate.
 pub const BINDINGS_PATH: &str = "../ui/src/bindings.ts";
@@ -35,6 +35,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         avatar::remove_twin_avatar,
         persona::twin_persona,
         persona::set_twin_facts,
+        settings::audio_devices,
+        settings::app_preferences,
+        settings::set_app_preferences,
         build::build_twin,
         build::cancel_build,
         talk::ask_twin,

@@ -169,6 +169,28 @@ async setTwinFacts(id: string, kind: string, values: string[] | null) : Promise<
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Lists the sound devices (it asks the system each time: devices come and go).
+ */
+async audioDevices() : Promise<DevicesView> {
+    return await TAURI_INVOKE("audio_devices");
+},
+async appPreferences() : Promise<Result<Preferences, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("app_preferences") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setAppPreferences(preferences: Preferences) : Promise<Result<Preferences, ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_app_preferences", { preferences }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async buildTwin(id: string, onProgress: TAURI_CHANNEL<BuildProgress>) : Promise<Result<BuildSummary, ErrorReport>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("build_twin", { id, onProgress }) };
@@ -397,6 +419,14 @@ export type CitationView = { marker: number; file: string;
  */
 location: string; heading: string }
 /**
+ * One microphone or speaker as the system names it.
+ */
+export type DeviceView = { name: string; is_default: boolean }
+/**
+ * The microphones and speakers connected now (empty lists on a machine without sound).
+ */
+export type DevicesView = { inputs: DeviceView[]; outputs: DeviceView[] }
+/**
  * One document and what the build will make of it.
  */
 export type DocumentView = { name: string; bytes: number; 
@@ -546,6 +576,19 @@ export type PlaybackUpdate = { kind: "started"; duration_ms: number; silent_reas
  * `at_unix_ms`: when (epoch ms) the position `ms` is heard.
  */
 { kind: "position"; ms: number; at_unix_ms: number } | { kind: "finished" } | { kind: "stopped"; at_ms: number }
+export type Preferences = { 
+/**
+ * `en` or `zh`.
+ */
+language: string | null; 
+/**
+ * A microphone's name as the system lists it.
+ */
+microphone: string | null; 
+/**
+ * A speaker's name as the system lists it.
+ */
+speaker: string | null }
 /**
  * The quality meter of one voice sample.
  */
@@ -622,6 +665,10 @@ decline_topics: string[];
  */
 appearance: Appearance; 
 /**
+ * The owner's adjustments to the twin's voice.
+ */
+voice: VoiceTuning; 
+/**
  * Facts the owner states about themself, by kind (`role`, `team`, `employer`…).
  * They replace what the build learned of that kind; an empty list removes it.
  */
@@ -642,6 +689,22 @@ score: number | null }
  * One mouth shape and when it is seen, from the start of the reply's audio.
  */
 export type VisemeCue = { viseme: string; start_ms: number; end_ms: number }
+/**
+ * The owner's adjustments to the twin's voice, on top of what the build tuned.
+ */
+export type VoiceTuning = { 
+/**
+ * Speaking speed, 1 = as learned; 0.5 … 2.
+ */
+speed: number; 
+/**
+ * Pitch shift in semitones on top of the learned one; −6 … 6.
+ */
+pitch_semitones: number; 
+/**
+ * Liveliness of intonation, 1 = the voice's own; 0 (flat) … 2.
+ */
+liveliness: number }
 
 /** tauri-specta globals **/
 

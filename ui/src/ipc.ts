@@ -17,6 +17,7 @@ import type {
   ErrorReport,
   PlaybackUpdate,
   BuildProgress,
+  DevicesView,
   HeardView,
   ImportedView,
   LevelView,
@@ -24,6 +25,7 @@ import type {
   MaterialsView,
   ModelView,
   PersonaView,
+  Preferences,
   SampleView,
   SpokenReply,
   TwinDetails,
@@ -80,6 +82,10 @@ export const api = {
   twinPersona: (id: string): Promise<PersonaView | null> => unwrap(() => commands.twinPersona(id)),
   setTwinFacts: (id: string, kind: string, values: string[] | null): Promise<TwinParams> =>
     unwrap(() => commands.setTwinFacts(id, kind, values)),
+  audioDevices: (): Promise<DevicesView> => direct(() => commands.audioDevices()),
+  appPreferences: (): Promise<Preferences> => unwrap(() => commands.appPreferences()),
+  setAppPreferences: (preferences: Preferences): Promise<Preferences> =>
+    unwrap(() => commands.setAppPreferences(preferences)),
   buildTwin: (id: string, onProgress: (p: BuildProgress) => void): Promise<BuildSummary> =>
     unwrap(() => commands.buildTwin(id, channel(onProgress))),
   cancelBuild: (id: string): Promise<boolean> => unwrap(() => commands.cancelBuild(id)),

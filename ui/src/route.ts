@@ -9,13 +9,18 @@ import { Store } from "./store";
 export type TwinTab = "create" | "build" | "talk" | "look" | "persona";
 
 const TABS: readonly string[] = ["create", "build", "talk", "look", "persona"];
-export type Route = { screen: "library" } | { screen: "models" } | { screen: "twin"; id: string; tab: TwinTab };
+export type Route =
+  | { screen: "library" }
+  | { screen: "models" }
+  | { screen: "settings" }
+  | { screen: "twin"; id: string; tab: TwinTab };
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/");
   if (parts[0] === "models") return { screen: "models" };
+  if (parts[0] === "settings") return { screen: "settings" };
   if (parts[0] === "twin" && parts[1] !== undefined && ID.test(parts[1])) {
     const tab = TABS.includes(parts[2] ?? "") ? (parts[2] as TwinTab) : "create";
     return { screen: "twin", id: parts[1], tab };

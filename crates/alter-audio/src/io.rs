@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::traits::{DeviceTrait, StreamTrait};
 
 use crate::{Audio, AudioError, AudioStream, StreamResampler};
 
@@ -210,13 +210,19 @@ fn device_err(kind: &'static str) -> impl Fn(String) -> AudioError {
 impl Microphone {
     /// Opens the system's default input; [`AudioError::NoDevice`] when there is none.
     pub fn open_default(rate: u32) -> Result<Self, AudioError> {
+        Self::open(None, rate)
+    }
+
+    /// Opens the input called `name` (see [`crate::list_devices`]), or the default one.
+    pub fn open(name: Option<&str>, rate: u32) -> Result<Self, AudioError> {
+        let name = name.map(str::to_owned);
         let (tx, rx) = sync_channel::<Vec<f32>>(MIC_QUEUE);
         let (ready_tx, ready_rx) = sync_channel::<Result<u32, AudioError>>(1);
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         let thread = std::thread::Builder::new()
             .name("alter-mic".into())
-            .spawn(move || run_input(tx, ready_tx, stop2))
+            .spawn(move || run_input(name.as_deref(), tx, ready_tx, stop2))
             .map_err(|e| device_err("input")(e.to_string()))?;
         let device_rate = ready_rx
             .recv_timeout(Duration::from_secs(10))
@@ -225,10 +231,14 @@ impl Microphone {
     }
 }
 
-fn run_input(tx: SyncSender<Vec<f32>>, ready: SyncSender<Result<u32, AudioError>>, stop: Arc<AtomicBool>) {
+fn run_input(
+    name: Option<&str>,
+    tx: SyncSender<Vec<f32>>,
+    ready: SyncSender<Result<u32, AudioError>>,
+    stop: Arc<AtomicBool>,
+) {
     let open = || -> Result<(cpal::Stream, u32), AudioError> {
-        let host = cpal::default_host();
-        let device = host.default_input_device().ok_or(AudioError::NoDevice { kind: "input" })?;
+        let device = crate::devices::input_device(name)?;
         let config = device.default_input_config().map_err(|e| device_err("input")(e.to_string()))?;
         let channels = config.channels().max(1) as usize;
         let rate = config.sample_rate().0;
@@ -316,13 +326,19 @@ impl std::fmt::Debug for Speaker {
 impl Speaker {
     /// Opens the default output for audio at `rate`; [`AudioError::NoDevice`] when there is none.
     pub fn open_default(rate: u32) -> Result<Self, AudioError> {
+        Self::open(None, rate)
+    }
+
+    /// Opens the output called `name` (see [`crate::list_devices`]), or the default one.
+    pub fn open(name: Option<&str>, rate: u32) -> Result<Self, AudioError> {
+        let name = name.map(str::to_owned);
         let queue = Arc::new(Mutex::new(VecDeque::<f32>::new()));
         let (ready_tx, ready_rx) = sync_channel::<Result<u32, AudioError>>(1);
         let stop = Arc::new(AtomicBool::new(false));
         let (q2, stop2) = (queue.clone(), stop.clone());
         let thread = std::thread::Builder::new()
             .name("alter-speaker".into())
-            .spawn(move || run_output(q2, ready_tx, stop2))
+            .spawn(move || run_output(name.as_deref(), q2, ready_tx, stop2))
             .map_err(|e| device_err("output")(e.to_string()))?;
         let device_rate = ready_rx
             .recv_timeout(Duration::from_secs(10))
@@ -355,10 +371,14 @@ impl Speaker {
     }
 }
 
-fn run_output(queue: Arc<Mutex<VecDeque<f32>>>, ready: SyncSender<Result<u32, AudioError>>, stop: Arc<AtomicBool>) {
+fn run_output(
+    name: Option<&str>,
+    queue: Arc<Mutex<VecDeque<f32>>>,
+    ready: SyncSender<Result<u32, AudioError>>,
+    stop: Arc<AtomicBool>,
+) {
     let open = || -> Result<(cpal::Stream, u32), AudioError> {
-        let host = cpal::default_host();
-        let device = host.default_output_device().ok_or(AudioError::NoDevice { kind: "output" })?;
+        let device = crate::devices::output_device(name)?;
         let config = device.default_output_config().map_err(|e| device_err("output")(e.to_string()))?;
         if config.sample_format() != cpal::SampleFormat::F32 {
             return Err(device_err("output")(format!("unsupported sample format {:?}", config.sample_format())));

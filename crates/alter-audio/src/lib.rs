@@ -11,6 +11,7 @@
 
 mod audio;
 mod decode;
+mod devices;
 mod error;
 pub mod io;
 mod pitch;
@@ -24,6 +25,7 @@ mod wav;
 
 pub use audio::Audio;
 pub use decode::{AudioStream, DecodeOptions, decode_file, decode_file_with};
+pub use devices::{AudioDevice, AudioDevices, list_devices};
 pub use error::AudioError;
 pub use pitch::{PitchContour, PitchOptions, PitchStats, track_pitch};
 pub use profile::{SampleAnalysis, VoiceProfile, analyse_sample};

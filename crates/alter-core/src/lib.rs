@@ -11,10 +11,12 @@
 
 pub mod config;
 pub mod error;
+pub mod preferences;
 pub mod progress;
 pub mod twin;
 
 pub use config::{Config, Settings};
 pub use error::{ErrorCode, ErrorReport, HasErrorCode};
+pub use preferences::{Preferences, UI_LANGUAGES};
 pub use progress::{CancelToken, Cancelled, Progress, ProgressSink};
-pub use twin::{FACT_KINDS, Tone, TwinId, TwinParams, TwinSummary, ValidationError};
+pub use twin::{FACT_KINDS, Tone, TwinId, TwinParams, TwinSummary, ValidationError, VoiceTuning};

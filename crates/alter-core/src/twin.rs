@@ -110,6 +110,39 @@ impl From<TwinId> for String {
     }
 }
 
+/// The owner's adjustments to the twin's voice, on top of what the build tuned.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type)]
+#[serde(default, deny_unknown_fields)]
+pub struct VoiceTuning {
+    /// Speaking speed, 1 = as learned; 0.5 … 2.
+    pub speed: f32,
+    /// Pitch shift in semitones on top of the learned one; −6 … 6.
+    pub pitch_semitones: f32,
+    /// Liveliness of intonation, 1 = the voice's own; 0 (flat) … 2.
+    pub liveliness: f32,
+}
+
+impl Default for VoiceTuning {
+    fn default() -> Self {
+        Self { speed: 1.0, pitch_semitones: 0.0, liveliness: 1.0 }
+    }
+}
+
+impl VoiceTuning {
+    fn validate(&self) -> Result<(), ValidationError> {
+        for (field, v, min, max) in [
+            ("voice speed", self.speed, 0.5, 2.0),
+            ("voice pitch", self.pitch_semitones, -6.0, 6.0),
+            ("voice liveliness", self.liveliness, 0.0, 2.0),
+        ] {
+            if !(min..=max).contains(&v) {
+                return Err(ValidationError::OutOfRange { field, min, max });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// How the twin speaks: two sliders in `[0, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(default, deny_unknown_fields)]
@@ -140,6 +173,8 @@ pub struct TwinParams {
     pub decline_topics: Vec<String>,
     /// How the built-in avatar looks.
     pub appearance: Appearance,
+    /// The owner's adjustments to the twin's voice.
+    pub voice: VoiceTuning,
     /// Facts the owner states about themself, by kind (`role`, `team`, `employer`…).
     /// They replace what the build learned of that kind; an empty list removes it.
     pub facts: BTreeMap<String, Vec<String>>,
@@ -234,6 +269,7 @@ impl Default for TwinParams {
             languages: vec!["en".into(), "zh".into()],
             decline_topics: Vec::new(),
             appearance: Appearance::default(),
+            voice: VoiceTuning::default(),
             facts: BTreeMap::new(),
         }
     }
@@ -262,6 +298,7 @@ impl TwinParams {
             check_text("declined topic", topic, 200, true)?;
         }
         self.appearance.validate()?;
+        self.voice.validate()?;
         for (kind, values) in &mut self.facts {
             if !FACT_KINDS.contains(&kind.as_str()) {
                 return Err(ValidationError::NotOneOf { field: "fact kind", allowed: FACT_KINDS.join(", ") });

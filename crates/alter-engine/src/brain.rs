@@ -17,7 +17,7 @@ use alter_brain::{
     Answer, AnswerEvent, AnswerOptions, Answerer, DeclineCalibration, Memory, MemoryPolicy, PersonaContext, Question,
     Source,
 };
-use alter_core::{CancelToken, TwinId};
+use alter_core::{CancelToken, TwinId, TwinParams};
 use alter_knowledge::Hit;
 use alter_llm::{Llm, LoadOptions};
 use alter_persona::{LearnOptions, PersonaProfile};
@@ -114,10 +114,12 @@ impl Engine {
         let db = self.twin_db(twin).await?;
         let profile = alter_persona::store::load_profile(db.pool()).await?;
         let calibration = db.meta(CALIBRATION_META_KEY).await?;
+        // How the twin looks and sounds does not change what it says: those edits keep the pinned persona.
+        let says = TwinParams { appearance: Default::default(), voice: Default::default(), ..params.clone() };
         let stamp = format!(
             "{}|{}|{}",
             profile.as_ref().map_or(0, |(rev, _)| *rev),
-            serde_json::to_string(&params).unwrap_or_default(),
+            serde_json::to_string(&says).unwrap_or_default(),
             calibration.as_deref().unwrap_or("")
         );
         let mut cache = self.answerers.lock().await;

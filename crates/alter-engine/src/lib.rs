@@ -19,6 +19,7 @@ mod listen;
 pub mod materials;
 mod models;
 pub mod playback;
+mod preferences;
 mod profile;
 mod talk;
 mod twins;

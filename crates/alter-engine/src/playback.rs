@@ -72,13 +72,23 @@ impl Playback {
 
     /// Starts playing `first` and waits for more ([`Self::append`]) until [`Self::close`].
     pub fn open(first: Vec<f32>, rate: u32, on_event: impl Fn(PlaybackEvent) + Send + 'static) -> Self {
+        Self::open_on(None, first, rate, on_event)
+    }
+
+    /// Like [`Self::open`], on the speaker called `output` (the default one when `None`).
+    pub fn open_on(
+        output: Option<String>,
+        first: Vec<f32>,
+        rate: u32,
+        on_event: impl Fn(PlaybackEvent) + Send + 'static,
+    ) -> Self {
         let rate = rate.max(1);
         let stop = Arc::new(AtomicBool::new(false));
         let audio = Arc::new(Mutex::new(Queued { samples: first, closed: false }));
         let (flag, shared) = (stop.clone(), audio.clone());
         let thread = std::thread::Builder::new()
             .name("alter-playback".into())
-            .spawn(move || play(&shared, rate, &flag, &on_event))
+            .spawn(move || play(output.as_deref(), &shared, rate, &flag, &on_event))
             .ok();
         Self { stop, audio, rate, thread }
     }
@@ -124,9 +134,9 @@ fn lock(m: &Mutex<Queued>) -> std::sync::MutexGuard<'_, Queued> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn play(audio: &Mutex<Queued>, rate: u32, stop: &AtomicBool, on_event: &dyn Fn(PlaybackEvent)) {
+fn play(output: Option<&str>, audio: &Mutex<Queued>, rate: u32, stop: &AtomicBool, on_event: &dyn Fn(PlaybackEvent)) {
     let ms = |samples: usize| samples as f64 * 1000.0 / rate as f64;
-    let mut speaker = Speaker::open_default(rate);
+    let mut speaker = Speaker::open(output, rate);
     let silent_reason = speaker.as_ref().err().map(|e| {
         tracing::warn!("no speaker, playing silently: {e}");
         "No speaker is available, so the reply is shown without sound.".to_owned()

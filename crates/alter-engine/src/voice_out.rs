@@ -62,11 +62,21 @@ impl Engine {
         Ok(task.await.map_err(|e| alter_tts::TtsError::Inference(format!("the speech thread failed: {e}")))??)
     }
 
-    /// The twin's tuned voice from its last build, if it has one.
+    /// The twin's voice: as its last build tuned it (if it has been built),
+    /// with the owner's speed, pitch and liveliness on top.
     pub async fn twin_voice(&self, twin: &TwinId) -> Result<Option<SpeakOptions>, EngineError> {
+        let owner = self.twin_params(twin).await?.voice;
         let db = self.twin_db(twin).await?;
         let json = db.meta(crate::build::TUNING_META_KEY).await?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+        let learned: Option<SpeakOptions> = json.and_then(|j| serde_json::from_str(&j).ok());
+        if learned.is_none() && owner == alter_core::VoiceTuning::default() {
+            return Ok(None);
+        }
+        let mut voice = learned.unwrap_or_default();
+        voice.speed *= owner.speed;
+        voice.liveliness *= owner.liveliness;
+        voice.pitch_semitones += owner.pitch_semitones;
+        Ok(Some(voice))
     }
 
     /// Speaks `text` in the twin's tuned voice (when it has one), in memory.
@@ -149,6 +159,8 @@ pub(crate) fn with_tuning(options: SpeakOptions, tuned: &SpeakOptions) -> SpeakO
         noise_w: options.noise_w.or(tuned.noise_w),
         speaker: options.speaker.or_else(|| tuned.speaker.clone()),
         pitch_semitones: options.pitch_semitones + tuned.pitch_semitones,
+        speed: options.speed * tuned.speed,
+        liveliness: options.liveliness * tuned.liveliness,
         ..options
     }
 }

@@ -75,6 +75,10 @@ pub struct SpeakOptions {
     pub volume: f32,
     /// Pitch shift in semitones, duration kept.
     pub pitch_semitones: f32,
+    /// Speed multiplier on top of `length_scale` (the owner's slider): 2 speaks twice as fast.
+    pub speed: f32,
+    /// Multiplier of the intonation's variation (`noise_scale`): 0 is flat.
+    pub liveliness: f32,
     pub emotion: Emotion,
     pub unsupported: Unsupported,
 }
@@ -88,6 +92,8 @@ impl Default for SpeakOptions {
             speaker: None,
             volume: 1.0,
             pitch_semitones: 0.0,
+            speed: 1.0,
+            liveliness: 1.0,
             emotion: Emotion::Neutral,
             unsupported: Unsupported::Error,
         }
@@ -108,8 +114,11 @@ pub(crate) struct Resolved {
 pub(crate) fn resolve(options: &SpeakOptions, voice: &crate::VoiceConfig) -> Result<Resolved, crate::TtsError> {
     use crate::TtsError::BadOption;
     let style = options.emotion.style();
-    let length_scale = options.length_scale.unwrap_or(voice.length_scale) * style.length_factor;
-    let noise_scale = options.noise_scale.unwrap_or(voice.noise_scale);
+    if !(0.25..=4.0).contains(&options.speed) || !(0.0..=2.0).contains(&options.liveliness) {
+        return Err(BadOption("speed must be between 0.25 and 4, liveliness between 0 and 2".into()));
+    }
+    let length_scale = options.length_scale.unwrap_or(voice.length_scale) * style.length_factor / options.speed;
+    let noise_scale = (options.noise_scale.unwrap_or(voice.noise_scale) * options.liveliness).min(2.0);
     let noise_w = options.noise_w.unwrap_or(voice.noise_w);
     let volume = options.volume * style.volume_factor;
     let pitch_semitones = options.pitch_semitones + style.pitch_semitones;

@@ -107,6 +107,21 @@ fn bad_text_gets_clear_errors() {
 }
 
 #[test]
+fn the_owners_speed_and_liveliness_change_the_voice() {
+    let Some(synth) = common::synth() else { return };
+    let flat = SpeakOptions { noise_w: Some(0.0), liveliness: 0.0, ..Default::default() };
+    let text = "The depot in Leeds opens at nine in the morning.";
+    let normal = synth.synthesize(text, &flat).unwrap();
+    let fast = synth.synthesize(text, &SpeakOptions { speed: 1.5, ..flat.clone() }).unwrap();
+    let ratio = fast.duration_ms() / normal.duration_ms();
+    // Phoneme lengths are whole frames (rounded up) and pauses have a floor, so not exactly 1/1.5.
+    assert!((0.6..0.85).contains(&ratio), "1.5× speed took {ratio:.2} of the time");
+    // Liveliness 0 is the flat voice: the same text twice gives the same audio.
+    let again = synth.synthesize(text, &flat).unwrap();
+    assert_eq!(normal.samples.len(), again.samples.len());
+}
+
+#[test]
 fn bad_options_are_refused() {
     let Some(synth) = common::synth() else { return };
     let bad = [
@@ -115,6 +130,10 @@ fn bad_options_are_refused() {
         SpeakOptions { pitch_semitones: 40.0, ..Default::default() },
         SpeakOptions { volume: -1.0, ..Default::default() },
         SpeakOptions { speaker: Some("nobody".into()), ..Default::default() },
+        SpeakOptions { speed: 0.0, ..Default::default() },
+        SpeakOptions { speed: f32::INFINITY, ..Default::default() },
+        SpeakOptions { liveliness: -1.0, ..Default::default() },
+        SpeakOptions { liveliness: f32::NAN, ..Default::default() },
     ];
     for o in bad {
         assert!(matches!(synth.synthesize("Hello.", &o), Err(TtsError::BadOption(_))), "{o:?}");

@@ -49,8 +49,11 @@ impl From<Heard> for HeardView {
     }
 }
 
-/// The microphone, or the recording named by [`TEST_MICROPHONE_ENV`], with a label for it.
-pub(crate) fn open_input() -> Result<(Box<dyn alter_audio::io::AudioSource>, String), ErrorReport> {
+/// The chosen microphone (`None`: the default), or the recording named by
+/// [`TEST_MICROPHONE_ENV`], with a label for it.
+pub(crate) fn open_input(
+    microphone: Option<&str>,
+) -> Result<(Box<dyn alter_audio::io::AudioSource>, String), ErrorReport> {
     use alter_audio::io::{FileSource, Microphone, RealTime};
     let rate = alter_audio::SPEECH_RATE;
     match std::env::var_os(TEST_MICROPHONE_ENV) {
@@ -60,8 +63,8 @@ pub(crate) fn open_input() -> Result<(Box<dyn alter_audio::io::AudioSource>, Str
             Ok((Box::new(RealTime::new(source)), format!("test input {}", path.display())))
         }
         None => {
-            let mic = Microphone::open_default(rate).map_err(|e| ErrorReport::from_error(&e))?;
-            Ok((Box::new(mic), "microphone".to_owned()))
+            let mic = Microphone::open(microphone, rate).map_err(|e| ErrorReport::from_error(&e))?;
+            Ok((Box::new(mic), microphone.unwrap_or("microphone").to_owned()))
         }
     }
 }
@@ -73,7 +76,8 @@ pub async fn listen(
     let engine = state.engine()?;
     // Speaking over the twin interrupts it.
     state.jobs().stop_all();
-    let (source, input) = open_input()?;
+    let microphone = engine.preferences().await?.microphone;
+    let (source, input) = open_input(microphone.as_deref())?;
     on_update(ListenUpdate::Listening { input });
     let cancel = CancelToken::new();
     state.jobs().replace_listening(cancel.clone());

@@ -268,7 +268,8 @@ pub async fn record(
 ) -> Result<SampleView, ErrorReport> {
     let id = parse_id(id)?;
     let engine = state.engine()?;
-    let (source, _input) = open_input()?;
+    let microphone = engine.preferences().await?.microphone;
+    let (source, _input) = open_input(microphone.as_deref())?;
     let stop = CancelToken::new();
     state.jobs().replace_recording(stop.clone());
     let take =

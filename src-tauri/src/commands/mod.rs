@@ -12,6 +12,7 @@ pub mod listen;
 pub mod materials;
 pub mod models;
 pub mod persona;
+pub mod settings;
 pub mod sources;
 pub mod status;
 pub mod talk;

@@ -132,7 +132,18 @@ pub async fn set_facts(
     values: Option<Vec<String>>,
 ) -> Result<TwinParams, ErrorReport> {
     let id = parse_id(id)?;
-    Ok(state.engine()?.set_owner_facts(&id, kind, values).await?)
+    let engine = state.engine()?.clone();
+    let params = engine.set_owner_facts(&id, kind, values).await?;
+    // The persona changed: prepare the twin's answerer now, while the owner is still
+    // reviewing, so the next question does not wait for it.
+    if engine.persona(&id).await.is_ok_and(|p| p.is_some()) {
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = engine.answerer(&id).await {
+                tracing::warn!("preparing the corrected persona failed: {e}");
+            }
+        });
+    }
+    Ok(params)
 }
 
 /// The learned persona and the owner's corrections; `null` before the first build.

@@ -223,7 +223,8 @@ pub async fn speak(
     let offset_ms = match append.then(|| state.jobs().append_to_playback(&speech.samples)).flatten() {
         Some(offset) => offset,
         None => {
-            let playback = Playback::open(speech.samples, speech.sample_rate, move |e| on_update(e.into()));
+            let speaker = engine.preferences().await?.speaker;
+            let playback = Playback::open_on(speaker, speech.samples, speech.sample_rate, move |e| on_update(e.into()));
             state.jobs().replace_playback(Some(playback));
             0.0
         }

@@ -22,7 +22,7 @@ const appearance = {
 };
 const twin: TwinDetails = {
   summary: { id: "maya", name: "Maya", role: "", created_at: "", updated_at: "", score: null },
-  params: { name: "Maya", role: "", greeting: "", tone: { casual: 0.5, detailed: 0.5 }, languages: ["en"], decline_topics: [], appearance, facts: {} },
+  params: { name: "Maya", role: "", greeting: "", tone: { casual: 0.5, detailed: 0.5 }, languages: ["en"], decline_topics: [], appearance, voice: { speed: 1, pitch_semitones: 0, liveliness: 1 }, facts: {} },
 };
 
 const settle = () => act(() => new Promise((r) => setTimeout(r, 0)));

@@ -1,6 +1,7 @@
 /**
- * The Look tab: the drawn avatar's appearance, edited with a live preview and
- * saved with the twin, or the owner's own 3D avatar (a `.vrm` file) instead.
+ * The Look & voice tab: how the twin sounds (tuned by ear), the owner's own
+ * 3D avatar (a `.vrm` file), and the drawn avatar's appearance, edited with a
+ * live preview and saved with the twin.
  */
 import { useState } from "preact/hooks";
 import type { TwinDetails } from "../bindings";
@@ -12,6 +13,7 @@ import { t } from "../i18n";
 import type { Api } from "../ipc";
 import { toAvatar, toStored } from "../look";
 import { TwinFace } from "./TwinFace";
+import { VoicePanel } from "./VoicePanel";
 
 type Status = { ok: boolean; text: string } | null;
 
@@ -42,6 +44,7 @@ export function LookPanel(props: {
   };
   return (
     <>
+      <VoicePanel api={api} twin={twin} onSaved={props.onSaved} />
       <VrmSection {...props} />
       <section class="panel" data-testid="look-panel">
         <h2>{t("look.title")}</h2>

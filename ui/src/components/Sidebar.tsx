@@ -1,23 +1,24 @@
 /**
  * The app's frame on the left: brand, navigation, language and the offline note.
  *
- * Invariant: only screens that exist are listed in `SCREENS` (a twin's
- * Build and Talk open from its library card); Persona and Settings are added
- * here as they land.
+ * Invariant: only screens that exist are listed in `SCREENS` (a twin's own
+ * tabs open from its library card). The language chosen here is saved like
+ * the one on the Settings screen.
  */
 import type { Locale, MessageKey } from "../i18n";
 import { locale, t } from "../i18n";
 import { useStore } from "../store";
 import { Logo } from "./Icons";
 
-export type Screen = "library" | "models";
+export type Screen = "library" | "models" | "settings";
 
 const SCREENS: readonly { id: Screen; label: MessageKey }[] = [
   { id: "library", label: "nav.library" },
   { id: "models", label: "nav.models" },
+  { id: "settings", label: "nav.settings" },
 ];
 
-export function Sidebar(props: { current: Screen | null; version: string }) {
+export function Sidebar(props: { current: Screen | null; version: string; onLanguage: (lang: Locale) => void }) {
   const lang = useStore(locale);
   return (
     <aside class="sidebar">
@@ -51,7 +52,7 @@ export function Sidebar(props: { current: Screen | null; version: string }) {
           <span>{t("footer.language")}</span>
           <select
             value={lang}
-            onChange={(e) => locale.set(e.currentTarget.value as Locale)}
+            onChange={(e) => props.onLanguage(e.currentTarget.value as Locale)}
             data-testid="language"
           >
             <option value="en">English</option>
