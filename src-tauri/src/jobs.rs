@@ -106,6 +106,11 @@ impl Jobs {
         drop(old); // Stops it, after the lock is released.
     }
 
+    /// A probe of the reply playing now (for barge-in); `None` when none plays.
+    pub fn playback_probe(&self) -> Option<alter_engine::PlaybackProbe> {
+        lock(&self.playback).as_ref().filter(|p| p.is_playing()).map(Playback::probe)
+    }
+
     /// Queues audio after the reply playing; `None` when none is open.
     pub fn append_to_playback(&self, samples: &[f32]) -> Option<f64> {
         lock(&self.playback).as_ref().filter(|p| p.is_playing()).and_then(|p| p.append(samples))

@@ -8,6 +8,8 @@
 use alter_core::{Config, ErrorReport, Settings};
 use alter_engine::Engine;
 
+use std::sync::Arc;
+
 use crate::jobs::Jobs;
 
 /// Tauri-managed state: one per app.
@@ -17,7 +19,7 @@ pub struct AppState {
     /// The resolved configuration, when the settings could be resolved (its
     /// paths are shown to people when something is wrong).
     config: Option<Config>,
-    jobs: Jobs,
+    jobs: Arc<Jobs>,
 }
 
 impl AppState {
@@ -26,7 +28,7 @@ impl AppState {
     pub async fn open_from_env() -> Self {
         match Settings::from_env().resolve() {
             Ok(config) => Self::open(config).await,
-            Err(err) => Self { engine: Err(ErrorReport::from_error(&err)), config: None, jobs: Jobs::default() },
+            Err(err) => Self { engine: Err(ErrorReport::from_error(&err)), config: None, jobs: Arc::default() },
         }
     }
 
@@ -36,7 +38,7 @@ impl AppState {
         if let Err(report) = &engine {
             tracing::error!(code = ?report.code, message = %report.message, details = ?report.details, "engine did not open");
         }
-        Self { engine, config: Some(config), jobs: Jobs::default() }
+        Self { engine, config: Some(config), jobs: Arc::default() }
     }
 
     /// The engine, or the report saying why it is not available.
@@ -56,5 +58,10 @@ impl AppState {
     /// Builds, answers and playback in flight.
     pub fn jobs(&self) -> &Jobs {
         &self.jobs
+    }
+
+    /// The jobs, for work that outlives a command's borrow (a listening thread).
+    pub fn jobs_handle(&self) -> Arc<Jobs> {
+        Arc::clone(&self.jobs)
     }
 }

@@ -26,7 +26,7 @@ const reply: SpokenReply = {
   skipped: null,
 };
 
-function fakeApi() {
+function fakeApi(heardQueue: string[] = []) {
   const calls: string[] = [];
   const opened: string[] = [];
   let playback: (u: PlaybackUpdate) => void = () => undefined;
@@ -62,8 +62,20 @@ function fakeApi() {
       calls.push("stop");
       return Promise.resolve();
     },
-    listenForQuestion: (onUpdate: (u: ListenUpdate) => void) => {
-      calls.push("listen");
+    listenForQuestion: (bargeIn: boolean, onUpdate: (u: ListenUpdate) => void) => {
+      calls.push(bargeIn ? "listen-over" : "listen");
+      const next = heardQueue.shift();
+      if (next === "silence") {
+        return Promise.reject(new AppError({ code: "invalid_input", message: "no speech was heard: check the microphone", details: null }));
+      }
+      if (next === "over") {
+        // The person starts speaking over the reply and is still talking.
+        onUpdate({ kind: "speech_started" });
+        return new Promise(() => undefined);
+      }
+      if (next === "no-mic") {
+        return Promise.reject(new AppError({ code: "audio", message: "no audio input device was found", details: null }));
+      }
       onUpdate({ kind: "listening", input: "test" });
       onUpdate({ kind: "speech_started" });
       onUpdate({ kind: "partial", text: "How many vans" });
@@ -135,6 +147,32 @@ describe("Conversation", () => {
     expect(f.calls.filter((c) => c !== "stop").slice(0, 2)).toEqual(["listen", "ask:How many vans in Antwerp?"]);
     expect(convo.state.get()).toMatchObject({ listening: false, caption: "How many vans in Antwerp?" });
     expect(convo.state.get().turns[0]?.status).toBe("done");
+  });
+
+  it("hands-free listens again by itself, over the reply, until turned off or the microphone fails", async () => {
+    const f = fakeApi(["question", "silence", "question", "no-mic"]);
+    const convo = new Conversation(f.api, "maya");
+    convo.setHandsFree(true);
+    for (let i = 0; i < 20 && convo.state.get().handsFree; i++) await new Promise((r) => setTimeout(r, 60));
+    const listens = f.calls.filter((c) => c.startsWith("listen"));
+    expect(listens).toEqual(["listen-over", "listen-over", "listen-over", "listen-over"]);
+    expect(f.calls.filter((c) => c.startsWith("ask:"))).toHaveLength(2);
+    const s = convo.state.get();
+    expect(s.handsFree).toBe(false);
+    expect(s.notice).toBe("no audio input device was found");
+  });
+
+  it("stops the face when the person speaks over the reply", async () => {
+    const f = fakeApi(["over"]);
+    const convo = new Conversation(f.api, "maya");
+    await convo.ask("How many vans in Antwerp?");
+    f.play({ kind: "started", duration_ms: 3000, silent_reason: null });
+    expect(convo.state.get().speaking).toBe(true);
+    convo.setHandsFree(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(convo.state.get().speaking).toBe(false);
+    expect(convo.scheduler.running).toBe(false);
+    convo.setHandsFree(false);
   });
 
   it("shows a failed answer with the engine's message and ignores empty questions", async () => {

@@ -41,6 +41,8 @@ export interface TalkState {
   userEmotion: UserEmotion | null;
   /** Why a reply is silent (no speaker), or what the voice left out. */
   notice: string | null;
+  /** Hands-free: listening goes on by itself, also while the twin speaks (barge-in). */
+  handsFree: boolean;
 }
 
 const EMOTIONS: readonly Emotion[] = ["neutral", "happy", "concerned", "surprised", "sad"];
@@ -55,8 +57,11 @@ export class Conversation {
     emotion: "neutral",
     userEmotion: null,
     notice: null,
+    handsFree: false,
   });
   readonly scheduler = new VisemeScheduler();
+  /** Counts stopped replies: sentences of an earlier one are not spoken. */
+  #epoch = 0;
   /** How far the lips are from the sound, over this conversation. */
   readonly lipSync = new LipSyncMeter();
   readonly clock: PlaybackClock;
@@ -79,6 +84,7 @@ export class Conversation {
     const text = question.trim();
     if (text === "" || this.busy) return;
     this.stop();
+    const epoch = this.#epoch;
     const id = this.#nextId++;
     this.#update((s) => ({
       ...s,
@@ -94,7 +100,8 @@ export class Conversation {
     let speech = Promise.resolve();
     const say = (text: string) => {
       const first = spokenParts++ === 0;
-      speech = speech.then(() => this.#speakPart(text, !first));
+      // A reply that was stopped (Stop, or the person speaking over it) says no more.
+      speech = speech.then(() => (epoch === this.#epoch ? this.#speakPart(text, !first) : undefined));
     };
     try {
       const answer = await this.#api.askTwin(this.#twinId, text, (u) => {
@@ -178,20 +185,63 @@ export class Conversation {
   async listen(): Promise<void> {
     if (this.busy || this.state.get().listening) return;
     this.stop();
+    const heard = await this.#hear(false);
+    if (heard !== null) await this.ask(heard);
+  }
+
+  /**
+   * Hands-free on: the twin listens again after each question, also while it
+   * answers; speaking over it stops it (the Rust side tells its echo from the
+   * person). Silence just keeps it listening; a missing microphone turns it off.
+   */
+  setHandsFree(on: boolean): void {
+    if (on === this.state.get().handsFree) return;
+    this.#update((s) => ({ ...s, handsFree: on }));
+    if (on) void this.#handsFreeLoop();
+    else this.stopListening();
+  }
+
+  async #handsFreeLoop(): Promise<void> {
+    while (this.state.get().handsFree) {
+      if (this.state.get().listening) return;
+      const heard = await this.#hear(true);
+      if (!this.state.get().handsFree) return;
+      if (heard === null) {
+        const notice = this.state.get().notice;
+        // Nothing said yet: keep listening. Anything else (no microphone): stop and say why.
+        if (notice !== null) {
+          this.#update((s) => ({ ...s, handsFree: false }));
+          return;
+        }
+        continue;
+      }
+      // Asked without waiting for the answer: the next turn listens while this one speaks.
+      void this.ask(heard);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** One listening turn; the text heard, or null (with `notice` set unless it was only silence). */
+  async #hear(bargeIn: boolean): Promise<string | null> {
     this.#update((s) => ({ ...s, listening: true, caption: "", notice: null }));
-    let heard: string;
     try {
-      const result = await this.#api.listenForQuestion((u) => {
+      const result = await this.#api.listenForQuestion(bargeIn, (u) => {
         if (u.kind === "partial") this.#update((s) => ({ ...s, caption: u.text }));
+        if (u.kind === "speech_started" && this.state.get().speaking) {
+          // Barge-in: the player and the answer were stopped where it was heard; the face follows.
+          this.#epoch += 1;
+          this.scheduler.stop();
+          this.#update((s) => ({ ...s, speaking: false }));
+        }
       });
-      heard = result.text;
+      this.#update((s) => ({ ...s, listening: false, caption: result.text }));
+      return result.text;
     } catch (error) {
       const report = toReport(error);
-      this.#update((s) => ({ ...s, listening: false, notice: report.code === "cancelled" ? null : report.message }));
-      return;
+      const quiet = report.code === "cancelled" || (bargeIn && report.message.startsWith("no speech was heard"));
+      this.#update((s) => ({ ...s, listening: false, notice: quiet ? null : report.message }));
+      return null;
     }
-    this.#update((s) => ({ ...s, listening: false, caption: heard }));
-    await this.ask(heard);
   }
 
   /** Stops listening without asking anything. */
@@ -210,6 +260,7 @@ export class Conversation {
 
   /** Barge-in: stop speaking and writing now. */
   stop(): void {
+    this.#epoch += 1;
     this.scheduler.stop();
     if (this.state.get().speaking) this.#update((s) => ({ ...s, speaking: false }));
     void this.#api.stopSpeaking().catch(() => undefined);

@@ -99,8 +99,8 @@ export const api = {
   ): Promise<SpokenReply> => unwrap(() => commands.speakReply(id, text, append, channel(onPlayback))),
   endReply: (): Promise<void> => direct(() => commands.endReply()),
   stopSpeaking: (): Promise<void> => direct(() => commands.stopSpeaking()),
-  listenForQuestion: (onUpdate: (u: ListenUpdate) => void): Promise<HeardView> =>
-    unwrap(() => commands.listenForQuestion(channel(onUpdate))),
+  listenForQuestion: (bargeIn: boolean, onUpdate: (u: ListenUpdate) => void): Promise<HeardView> =>
+    unwrap(() => commands.listenForQuestion(bargeIn, channel(onUpdate))),
   stopListening: (): Promise<void> => direct(() => commands.stopListening()),
   listModels: (verify: boolean): Promise<ModelView[]> => unwrap(() => commands.listModels(verify)),
   openSource: (id: string, file: string, location: string | null): Promise<null> =>

@@ -19,6 +19,8 @@ use alter_core::CancelToken;
 use alter_vad::{Vad, VadEvent, VadOptions};
 use serde::Serialize;
 
+use crate::echo::{EchoGate, EchoGateOptions, Verdict, level_db};
+use crate::playback::PlaybackProbe;
 use crate::{Engine, EngineError};
 
 /// What listening reports while it runs.
@@ -52,13 +54,24 @@ pub struct ListenOptions {
     pub patience: Duration,
     /// Stop listening after this much speech, as if the speaker had stopped.
     pub max_utterance: Duration,
+    /// The reply playing while listening (hands-free barge-in): its echo in the
+    /// microphone is told apart from the person's voice (see [`crate::echo`]).
+    pub playing: Option<PlaybackProbe>,
 }
 
 impl Default for ListenOptions {
     fn default() -> Self {
-        Self { language: Language::Auto, patience: Duration::from_secs(10), max_utterance: Duration::from_secs(25) }
+        Self {
+            language: Language::Auto,
+            patience: Duration::from_secs(10),
+            max_utterance: Duration::from_secs(25),
+            playing: None,
+        }
     }
 }
+
+/// Audio kept from before the person spoke over a reply (its echo must not reach the transcript).
+const BARGE_IN_PRE_ROLL_S: f32 = 0.2;
 
 /// Audio kept from before voice activity confirms speech (its start would be cut otherwise).
 const PRE_ROLL_S: f32 = 0.5;
@@ -92,7 +105,9 @@ impl Engine {
             let pre_roll_len = (PRE_ROLL_S * rate as f32) as usize;
             let mut speaking = false;
             let mut speech_samples = 0usize;
-            let started = Instant::now();
+            let mut gate = EchoGate::new(EchoGateOptions::default());
+            let mut was_playing = false;
+            let mut started = Instant::now();
             loop {
                 if cancel.is_cancelled() {
                     return Err(EngineError::Stopped("listening was stopped"));
@@ -104,19 +119,38 @@ impl Engine {
                 if ended_input {
                     events.extend(vad.finish());
                 }
+                // While a reply plays, the echo gate decides when the person starts; otherwise the detector does.
+                let reply_level = opts.playing.as_ref().and_then(PlaybackProbe::level_db);
+                if was_playing && reply_level.is_none() && !speaking {
+                    // The reply ended: the detector's view of its echo must not hold back the person's start.
+                    vad.reset();
+                }
+                was_playing = reply_level.is_some();
+                let mut start = false;
+                if let Some(level) = reply_level {
+                    let chunk_ms = chunk.len() as f32 * 1000.0 / rate as f32;
+                    start = gate.push(chunk_ms, vad.last_probability(), level_db(&chunk), Some(level))
+                        == Verdict::PersonSpeaking;
+                    if start {
+                        let keep = (BARGE_IN_PRE_ROLL_S * rate as f32) as usize;
+                        let excess = pre_roll.len().saturating_sub(keep);
+                        pre_roll.drain(..excess);
+                    }
+                }
                 let mut ended = false;
                 for event in events {
                     match event {
-                        VadEvent::SpeechStart { .. } if !speaking => {
-                            speaking = true;
-                            on_event(ListenEvent::SpeechStarted);
-                            let held: Vec<f32> = pre_roll.drain(..).collect();
-                            speech_samples += held.len();
-                            captioner.push(&held)?;
-                        }
+                        VadEvent::SpeechStart { .. } if reply_level.is_none() => start = true,
                         VadEvent::SpeechEnd { .. } if speaking => ended = true,
                         _ => {}
                     }
+                }
+                if start && !speaking {
+                    speaking = true;
+                    on_event(ListenEvent::SpeechStarted);
+                    let held: Vec<f32> = pre_roll.drain(..).collect();
+                    speech_samples += held.len();
+                    captioner.push(&held)?;
                 }
                 if speaking {
                     speech_samples += chunk.len();
@@ -127,6 +161,10 @@ impl Engine {
                     pre_roll.extend(chunk.iter().copied());
                     let excess = pre_roll.len().saturating_sub(pre_roll_len);
                     pre_roll.drain(..excess);
+                    // Patience runs from when the reply stops playing: the person waits for the twin.
+                    if reply_level.is_some() {
+                        started = Instant::now();
+                    }
                     if started.elapsed() > opts.patience || ended_input {
                         return Err(EngineError::BadInput(
                             "no speech was heard: check the microphone and speak after pressing Talk".into(),

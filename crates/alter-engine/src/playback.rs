@@ -10,7 +10,7 @@
 //! drops what is queued in the speaker; every playback ends with exactly one
 //! `Finished` or `Stopped` event.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -50,6 +50,9 @@ pub enum PlaybackEvent {
 pub struct Playback {
     stop: Arc<AtomicBool>,
     audio: Arc<Mutex<Queued>>,
+    /// Samples heard so far, and whether playback has ended (for [`PlaybackProbe`]).
+    heard: Arc<AtomicUsize>,
+    ended: Arc<AtomicBool>,
     rate: u32,
     thread: Option<JoinHandle<()>>,
 }
@@ -85,12 +88,26 @@ impl Playback {
         let rate = rate.max(1);
         let stop = Arc::new(AtomicBool::new(false));
         let audio = Arc::new(Mutex::new(Queued { samples: first, closed: false }));
-        let (flag, shared) = (stop.clone(), audio.clone());
+        let (heard, ended) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
+        let (flag, shared, progress, done) = (stop.clone(), audio.clone(), heard.clone(), ended.clone());
         let thread = std::thread::Builder::new()
             .name("alter-playback".into())
-            .spawn(move || play(output.as_deref(), &shared, rate, &flag, &on_event))
+            .spawn(move || {
+                play(output.as_deref(), &shared, rate, &flag, &progress, &on_event);
+                done.store(true, Ordering::Relaxed);
+            })
             .ok();
-        Self { stop, audio, rate, thread }
+        Self { stop, audio, heard, ended, rate, thread }
+    }
+
+    /// A handle that tells how loud the reply is where it is heard now (for barge-in).
+    pub fn probe(&self) -> PlaybackProbe {
+        PlaybackProbe {
+            audio: self.audio.clone(),
+            heard: self.heard.clone(),
+            ended: self.ended.clone(),
+            rate: self.rate,
+        }
     }
 
     /// Queues more audio (at the same rate) after what is queued; returns where
@@ -130,11 +147,44 @@ impl Drop for Playback {
     }
 }
 
+/// How loud the reply playing is at the speaker now; cheap to clone, safe to
+/// keep after the playback ends (it then reports nothing playing).
+#[derive(Debug, Clone)]
+pub struct PlaybackProbe {
+    audio: Arc<Mutex<Queued>>,
+    heard: Arc<AtomicUsize>,
+    ended: Arc<AtomicBool>,
+    rate: u32,
+}
+
+impl PlaybackProbe {
+    /// The loudest 20 ms of the last 200 ms heard, dBFS (covering the path to the
+    /// microphone and the room's echo); `None` once playback has ended.
+    pub fn level_db(&self) -> Option<f32> {
+        if self.ended.load(Ordering::Relaxed) {
+            return None;
+        }
+        let heard = self.heard.load(Ordering::Relaxed);
+        let audio = lock(&self.audio);
+        let end = heard.min(audio.samples.len());
+        let start = end.saturating_sub(self.rate as usize / 5);
+        let block = (self.rate as usize / 50).max(1);
+        Some(audio.samples[start..end].chunks(block).map(crate::echo::level_db).fold(-120.0f32, f32::max))
+    }
+}
+
 fn lock(m: &Mutex<Queued>) -> std::sync::MutexGuard<'_, Queued> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn play(output: Option<&str>, audio: &Mutex<Queued>, rate: u32, stop: &AtomicBool, on_event: &dyn Fn(PlaybackEvent)) {
+fn play(
+    output: Option<&str>,
+    audio: &Mutex<Queued>,
+    rate: u32,
+    stop: &AtomicBool,
+    heard: &AtomicUsize,
+    on_event: &dyn Fn(PlaybackEvent),
+) {
     let ms = |samples: usize| samples as f64 * 1000.0 / rate as f64;
     let mut speaker = Speaker::open(output, rate);
     let silent_reason = speaker.as_ref().err().map(|e| {
@@ -194,9 +244,11 @@ fn play(output: Option<&str>, audio: &Mutex<Queued>, rate: u32, stop: &AtomicBoo
                 (since, paced) = (Instant::now(), written);
             }
         }
+        let now_ms = position_ms(written, &speaker, since, paced);
+        heard.store((now_ms * rate as f64 / 1000.0) as usize, Ordering::Relaxed);
         if last_report.elapsed() >= REPORT_EVERY {
             last_report = Instant::now();
-            let ms = position_ms(written, &speaker, since, paced);
+            let ms = now_ms;
             on_event(PlaybackEvent::Position { ms, at_unix_ms: unix_ms_now() });
         }
     }
@@ -256,6 +308,23 @@ mod tests {
         let now = unix_ms_now();
         assert!(stamps.iter().all(|s| now - s >= 0.0 && now - s < 5_000.0), "{stamps:?} vs {now}");
         assert!(stamps.windows(2).all(|w| w[0] <= w[1]), "{stamps:?}");
+    }
+
+    #[test]
+    fn the_probe_follows_the_reply_and_goes_quiet_when_it_ends() {
+        let mut samples = vec![0.0f32; 4_000];
+        samples.extend(std::iter::repeat_n(0.5f32, 4_000));
+        let playback = Playback::start(samples, 16_000, |_| {});
+        let probe = playback.probe();
+        std::thread::sleep(Duration::from_millis(100));
+        let early = probe.level_db().expect("playing");
+        assert!(early < -100.0, "the first quarter second is silent: {early}");
+        std::thread::sleep(Duration::from_millis(300));
+        let later = probe.level_db().expect("playing");
+        assert!((later - (-6.0)).abs() < 0.5, "then a loud tone: {later}");
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(probe.level_db(), None, "ended");
+        drop(playback);
     }
 
     #[test]

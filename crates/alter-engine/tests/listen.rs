@@ -94,3 +94,53 @@ async fn silence_noise_cancel_and_wrong_rates_are_clear_errors() {
     let err = engine.listen(wrong, quick, CancelToken::new(), |_| {}).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
 }
+
+/// Hands-free barge-in: the twin's reply plays and comes back into the
+/// microphone; the person asks over it 1.5 s in. The echo alone starts
+/// nothing; the person's question does, and is what is transcribed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_said_over_the_twins_reply_is_heard_and_its_echo_is_not() {
+    let home = tempfile::tempdir().unwrap();
+    let Some(engine) = engine(home.path()).await else { return };
+    let speech = engine
+        .speech(
+            "The dispatch planner launch is planned for the third quarter, after the pilot in Antwerp and Leeds.",
+            None,
+            alter_tts::SpeakOptions::default(),
+        )
+        .await
+        .unwrap();
+    let reply16 = alter_audio::resample(&speech.samples, speech.sample_rate, RATE).unwrap();
+    let question = alter_audio::decode_file(&eval_audio("d01.wav"), RATE).unwrap().samples;
+    // The microphone: the reply 12 dB down after 25 ms, the question from 1.5 s, then quiet.
+    let at = (1.5 * RATE as f32) as usize;
+    let delay = RATE as usize / 40;
+    let mut mic = vec![0.0f32; (reply16.len() + delay).max(at + question.len()) + RATE as usize];
+    for (i, s) in reply16.iter().enumerate() {
+        mic[i + delay] += 0.25 * s;
+    }
+    for (i, s) in question.iter().enumerate() {
+        mic[at + i] += s;
+    }
+    let playback = alter_engine::Playback::start(speech.samples.clone(), speech.sample_rate, |_| {});
+    let opts = ListenOptions { playing: Some(playback.probe()), ..ListenOptions::default() };
+    let started = std::time::Instant::now();
+    let first_start = Arc::new(Mutex::new(None));
+    let mark = Arc::clone(&first_start);
+    let source = Box::new(RealTime::new(MemorySource::new(Audio::new(mic, RATE), 512)));
+    let heard = engine
+        .listen(source, opts, CancelToken::new(), move |e| {
+            if e == ListenEvent::SpeechStarted {
+                mark.lock().unwrap().get_or_insert(started.elapsed());
+            }
+        })
+        .await
+        .expect("the question said over the reply is heard");
+    drop(playback);
+    let start = first_start.lock().unwrap().expect("speech started");
+    eprintln!("barge-in: the person's speech was taken {start:?} after listening began (they spoke at 1.5 s)");
+    assert!(start >= Duration::from_millis(1_450), "the twin's echo was taken for the person: {start:?}");
+    let text = heard.text.to_lowercase();
+    assert!(text.contains("join") || text.contains("when"), "{heard:?}");
+    assert!(!text.contains("antwerp") && !text.contains("planner"), "the echo reached the transcript: {heard:?}");
+}

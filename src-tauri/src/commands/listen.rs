@@ -71,20 +71,31 @@ pub(crate) fn open_input(
 
 pub async fn listen(
     state: &AppState,
+    barge_in: bool,
     on_update: impl Fn(ListenUpdate) + Send + 'static,
 ) -> Result<HeardView, ErrorReport> {
     let engine = state.engine()?;
-    // Speaking over the twin interrupts it.
-    state.jobs().stop_all();
+    // Hands-free: listen over the reply playing and stop it when the person speaks
+    // (its echo is told apart). Otherwise speaking to the twin interrupts it first.
+    let playing = if barge_in { state.jobs().playback_probe() } else { None };
+    if playing.is_none() {
+        state.jobs().stop_all();
+    }
     let microphone = engine.preferences().await?.microphone;
     let (source, input) = open_input(microphone.as_deref())?;
     on_update(ListenUpdate::Listening { input });
     let cancel = CancelToken::new();
     state.jobs().replace_listening(cancel.clone());
+    let jobs = state.jobs_handle();
+    let opts = ListenOptions { playing, ..ListenOptions::default() };
     let heard = engine
-        .listen(source, ListenOptions::default(), cancel, move |e| {
+        .listen(source, opts, cancel, move |e| {
             on_update(match e {
-                ListenEvent::SpeechStarted => ListenUpdate::SpeechStarted,
+                ListenEvent::SpeechStarted => {
+                    // Barge-in: the twin stops speaking and writing as soon as the person starts.
+                    jobs.stop_all();
+                    ListenUpdate::SpeechStarted
+                }
                 ListenEvent::Partial { text } => ListenUpdate::Partial { text },
                 ListenEvent::SpeechEnded => ListenUpdate::SpeechEnded,
             })
@@ -93,14 +104,16 @@ pub async fn listen(
     Ok(heard.into())
 }
 
-/// Listens for one spoken question (microphone, or the test input).
+/// Listens for one spoken question (microphone, or the test input); with
+/// `barge_in`, over the reply playing, which stops when the person speaks.
 #[tauri::command]
 #[specta::specta]
 pub async fn listen_for_question(
     state: State<'_, AppState>,
+    barge_in: bool,
     on_update: Channel<ListenUpdate>,
 ) -> Result<HeardView, ErrorReport> {
-    listen(&state, move |u| {
+    listen(&state, barge_in, move |u| {
         let _ = on_update.send(u);
     })
     .await

@@ -195,15 +195,27 @@ export function TalkPanel(props: {
           <button type="submit" class="button primary" disabled={busy || question.trim() === ""} data-testid="ask">
             {t("talk.ask")}
           </button>
+          {!state.handsFree && (
+            <button
+              type="button"
+              class={`button ${state.listening ? "danger" : "secondary"}`}
+              disabled={busy && !state.listening}
+              aria-pressed={state.listening}
+              onClick={() => (state.listening ? conversation.stopListening() : void conversation.listen())}
+              data-testid="talk-button"
+            >
+              {t(state.listening ? "talk.stopListening" : "talk.speak")}
+            </button>
+          )}
           <button
             type="button"
-            class={`button ${state.listening ? "danger" : "secondary"}`}
-            disabled={busy && !state.listening}
-            aria-pressed={state.listening}
-            onClick={() => (state.listening ? conversation.stopListening() : void conversation.listen())}
-            data-testid="talk-button"
+            class={`button ${state.handsFree ? "primary" : "secondary"}`}
+            aria-pressed={state.handsFree}
+            title={t("talk.handsFreeHint")}
+            onClick={() => conversation.setHandsFree(!state.handsFree)}
+            data-testid="hands-free"
           >
-            {t(state.listening ? "talk.stopListening" : "talk.speak")}
+            {t(state.handsFree ? "talk.handsFreeOn" : "talk.handsFree")}
           </button>
         </form>
         <Latency turns={state.turns} />
