@@ -47,6 +47,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         listen::listen_for_question,
         listen::stop_listening,
         models::list_models,
+        models::import_model,
         sources::open_source,
     ])
 }

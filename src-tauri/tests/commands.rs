@@ -128,3 +128,16 @@ async fn unwritable_home_is_reported_not_fatal() {
     assert!(error.message.contains("ALTER_HOME"), "the message says what to do: {}", error.message);
     assert_eq!(twins::get(&state, "maya").await.unwrap_err().code, ErrorCode::Io);
 }
+
+#[tokio::test]
+async fn importing_what_is_not_a_model_is_refused_and_copies_nothing() {
+    let (home, state) = fresh().await;
+    let scratch = tempfile::tempdir().unwrap();
+    let fake = scratch.path().join("model.gguf");
+    std::fs::write(&fake, b"GGUF but not really a model").unwrap();
+    for path in [fake.display().to_string(), "/no/such/model.gguf".into(), "".into(), "a\0b".into()] {
+        let err = alter_app::commands::models::import(&state, &path).await.unwrap_err();
+        assert!(matches!(err.code, ErrorCode::InvalidInput | ErrorCode::Io | ErrorCode::BadFile), "{path:?}: {err:?}");
+    }
+    assert!(!home.path().join("models").join("user").exists(), "nothing was copied");
+}

@@ -120,6 +120,16 @@ async fn creates_a_twin_through_the_window() {
         app.wait_for_text("[data-twin-id=li-wei] [data-testid=twin-role]", "Branch manager").await?;
         app.wait_for_count("[data-testid=twin-card]", 3).await?;
         app.screenshot("03-library-with-twins").await?;
+
+        // Settings: the language is switched and kept; the sound devices are listed (none on this machine).
+        app.click("[data-testid=nav-settings]").await?;
+        app.wait_for("[data-testid=settings]").await?;
+        let devices = app.wd.execute(
+            "return [...document.querySelectorAll('#settings-microphone option, #settings-speaker option')].length",
+            &[],
+        )?;
+        eprintln!("[library] settings list {devices} device choices (the system default included)");
+        app.screenshot("04-settings").await?;
         Ok(())
     })
     .await;
@@ -141,8 +151,13 @@ async fn builds_a_twin_and_talks_to_it() {
     let eval = eval.canonicalize().unwrap_or_else(|e| panic!("{}: {e}", eval.display()));
     let _turn = ONE_AT_A_TIME.lock().await;
     let home = tempfile::tempdir().unwrap();
-    // The spoken question d01 of the evaluation set is the microphone's input.
-    std::fs::copy(eval.join("audio/d01.wav"), home.path().join("microphone.wav")).unwrap();
+    // The spoken question d01 of the evaluation set is the microphone's input, said after
+    // a second and a half of room quiet (as a person does, once listening has begun).
+    let d01 = alter_audio::decode_file(&eval.join("audio/d01.wav"), alter_audio::SPEECH_RATE).unwrap();
+    let mut said = vec![0.0f32; alter_audio::SPEECH_RATE as usize * 3 / 2];
+    said.extend_from_slice(&d01.samples);
+    alter_audio::write_wav(&home.path().join("microphone.wav"), &alter_audio::Audio::new(said, d01.sample_rate))
+        .unwrap();
     run_case_within("journey", Duration::from_secs(900), &tools, home.path(), async |app: &App| {
         app.wait_for("[data-testid=empty-library]").await?;
         // The Models screen lists the installed models.
@@ -321,6 +336,28 @@ async fn builds_a_twin_and_talks_to_it() {
         let spoken_answer = app.text("[data-testid=turn]:nth-child(2) [data-testid=answer]").await?;
         eprintln!("[journey] heard {caption:?}; answered {spoken_answer:?}");
         app.screenshot("15-spoken-question").await?;
+
+        // Hands-free: while the twin speaks that answer, the person asks again (the test input);
+        // the question is heard and asked without a click, and the reply playing is stopped.
+        app.wait_long("svg.twin-avatar[data-state=speaking]", Duration::from_secs(60)).await?;
+        app.wd.execute(
+            "window.__handsFree = performance.now(); const s = document.querySelector('svg.twin-avatar'); \
+             new MutationObserver(() => { if (s.dataset.state !== 'speaking' && !window.__quiet) \
+               window.__quiet = performance.now(); }).observe(s, { attributes: true });",
+            &[],
+        )?;
+        app.click("[data-testid=hands-free]").await?;
+        app.wait_for("[data-testid=hands-free][aria-pressed=true]").await?;
+        app.wait_long("[data-testid=turn]:nth-child(3)", Duration::from_secs(90))
+            .await
+            .context("hands-free did not ask the spoken question")?;
+        let quiet = app.wd.execute("return window.__quiet ? window.__quiet - window.__handsFree : null", &[])?;
+        let asked = app.text("[data-testid=turn]:nth-child(3)").await?;
+        eprintln!("[journey] hands-free: the reply went quiet {quiet} ms after listening began (the person spoke at 1500 ms); asked {asked:?}");
+        ensure!(asked.to_lowercase().contains("join"), "hands-free heard {asked:?}");
+        app.screenshot("16-hands-free").await?;
+        app.click("[data-testid=hands-free]").await?;
+        app.wait_for("[data-testid=hands-free][aria-pressed=false]").await?;
         Ok(())
     })
     .await;

@@ -270,6 +270,17 @@ async listModels(verify: boolean) : Promise<Result<ModelView[], ErrorReport>> {
 }
 },
 /**
+ * Imports a user's model file (GGUF, whisper.cpp, Piper voice) into the models folder.
+ */
+async importModel(path: string) : Promise<Result<ModelView[], ErrorReport>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_model", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Opens a cited document in the system's viewer, at `location`'s page when
  * it names one ("page 3"); the card shows slides and rows.
  */

@@ -238,7 +238,9 @@ export class Conversation {
       return result.text;
     } catch (error) {
       const report = toReport(error);
-      const quiet = report.code === "cancelled" || (bargeIn && report.message.startsWith("no speech was heard"));
+      // In hands-free, nothing said (or nothing that could be made out) just means listening on.
+      const nothing = /^(no speech was heard|the speech could not be recognised)/.test(report.message);
+      const quiet = report.code === "cancelled" || (bargeIn && nothing);
       this.#update((s) => ({ ...s, listening: false, notice: quiet ? null : report.message }));
       return null;
     }

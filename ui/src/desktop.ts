@@ -8,7 +8,7 @@
  */
 import type { UnlistenFn } from "@tauri-apps/api/event";
 
-export type PickKind = "documents" | "voice" | "avatar" | "folder";
+export type PickKind = "documents" | "voice" | "avatar" | "model" | "folder";
 
 const FILTERS: Record<Exclude<PickKind, "folder">, { name: string; extensions: string[] }[]> = {
   documents: [
@@ -19,6 +19,7 @@ const FILTERS: Record<Exclude<PickKind, "folder">, { name: string; extensions: s
   ],
   voice: [{ name: "Recordings", extensions: ["wav", "mp3", "flac", "ogg", "m4a", "aac"] }],
   avatar: [{ name: "VRM avatars", extensions: ["vrm"] }],
+  model: [{ name: "Models (GGUF, whisper.cpp, Piper voice)", extensions: ["gguf", "bin", "onnx"] }],
 };
 
 function inTauri(): boolean {
@@ -32,7 +33,7 @@ export async function pick(kind: PickKind, title: string): Promise<string[]> {
   const chosen =
     kind === "folder"
       ? await open({ directory: true, multiple: false, title })
-      : await open({ multiple: kind !== "avatar", title, filters: FILTERS[kind] });
+      : await open({ multiple: kind === "documents" || kind === "voice", title, filters: FILTERS[kind] });
   if (chosen === null) return [];
   return Array.isArray(chosen) ? chosen : [chosen];
 }

@@ -103,6 +103,7 @@ export const api = {
     unwrap(() => commands.listenForQuestion(bargeIn, channel(onUpdate))),
   stopListening: (): Promise<void> => direct(() => commands.stopListening()),
   listModels: (verify: boolean): Promise<ModelView[]> => unwrap(() => commands.listModels(verify)),
+  importModel: (path: string): Promise<ModelView[]> => unwrap(() => commands.importModel(path)),
   openSource: (id: string, file: string, location: string | null): Promise<null> =>
     unwrap(() => commands.openSource(id, file, location)),
 };

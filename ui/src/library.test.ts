@@ -69,6 +69,7 @@ function fakeApi(overrides: Partial<Api> = {}): Api & { created: TwinParams[] } 
     listenForQuestion: () => reject("not_found", "no microphone"),
     stopListening: () => Promise.resolve(),
     listModels: () => Promise.resolve([]),
+    importModel: () => Promise.resolve([]),
     openSource: () => Promise.resolve(null),
     ...overrides,
   };

@@ -121,12 +121,17 @@ impl Engine {
                 }
                 // While a reply plays, the echo gate decides when the person starts; otherwise the detector does.
                 let reply_level = opts.playing.as_ref().and_then(PlaybackProbe::level_db);
+                let mut start = false;
                 if was_playing && reply_level.is_none() && !speaking {
-                    // The reply ended: the detector's view of its echo must not hold back the person's start.
-                    vad.reset();
+                    // The reply ended. Speech still going on is the person's (its echo ends with it);
+                    // otherwise the detector starts afresh, so an echo it was following holds nothing back.
+                    if vad.is_speaking() && vad.last_probability() >= EchoGateOptions::default().speech_probability {
+                        start = true;
+                    } else {
+                        vad.reset();
+                    }
                 }
                 was_playing = reply_level.is_some();
-                let mut start = false;
                 if let Some(level) = reply_level {
                     let chunk_ms = chunk.len() as f32 * 1000.0 / rate as f32;
                     start = gate.push(chunk_ms, vad.last_probability(), level_db(&chunk), Some(level))

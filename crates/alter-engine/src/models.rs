@@ -17,3 +17,15 @@ impl Engine {
         Ok(task.await.map_err(|e| EngineError::Internal(format!("the models check failed: {e}")))??)
     }
 }
+
+impl Engine {
+    /// Checks a user's model file (a GGUF language model, a whisper.cpp model, a
+    /// Piper voice with its `.onnx.json`) and copies it into the models folder;
+    /// returns its id. Nothing is copied when the file is not a model.
+    pub async fn import_model(&self, path: &std::path::Path) -> Result<String, EngineError> {
+        let (dir, path) = (self.config().models_dir.clone(), path.to_path_buf());
+        let task = tokio::task::spawn_blocking(move || alter_models::import::import(&dir, &path, None));
+        let entry = task.await.map_err(|e| EngineError::Internal(format!("the model import failed: {e}")))??;
+        Ok(entry.id)
+    }
+}

@@ -44,6 +44,23 @@ pub async fn list(state: &AppState, verify: bool) -> Result<Vec<ModelView>, Erro
         .collect())
 }
 
+/// Imports the model file at `path`; returns the models as they now are.
+pub async fn import(state: &AppState, path: &str) -> Result<Vec<ModelView>, ErrorReport> {
+    let path = path.trim();
+    if path.is_empty() || path.contains('\0') {
+        return Err(ErrorReport::new(alter_core::ErrorCode::InvalidInput, "Choose a model file."));
+    }
+    state.engine()?.import_model(std::path::Path::new(path)).await?;
+    list(state, false).await
+}
+
+/// Imports a user's model file (GGUF, whisper.cpp, Piper voice) into the models folder.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_model(state: State<'_, AppState>, path: String) -> Result<Vec<ModelView>, ErrorReport> {
+    import(&state, &path).await
+}
+
 /// The models and their state; `verify` hashes every file.
 #[tauri::command]
 #[specta::specta]

@@ -9,6 +9,7 @@ import type { MessageKey } from "../i18n";
 import { t } from "../i18n";
 import type { Api } from "../ipc";
 import { formatBytes } from "../format";
+import { pick } from "../desktop";
 
 export function ModelsScreen({ api }: { api: Api }) {
   const [models, setModels] = useState<ModelView[] | null>(null);
@@ -28,6 +29,22 @@ export function ModelsScreen({ api }: { api: Api }) {
       .finally(() => setVerifying(false));
   };
   useEffect(() => load(false), [api]);
+  const [importing, setImporting] = useState(false);
+  const [imported, setImported] = useState<string | null>(null);
+  const importFile = async (path: string) => {
+    if (!path) return;
+    setImporting(true);
+    setError(null);
+    setImported(null);
+    try {
+      setModels(await api.importModel(path));
+      setImported(path.split(/[\\/]/).pop() ?? path);
+    } catch (e) {
+      setError(toReport(e));
+    } finally {
+      setImporting(false);
+    }
+  };
   const broken = models?.some((m) => !m.ok) ?? false;
   return (
     <main class="main" aria-labelledby="models-title" data-testid="models-screen">
@@ -36,10 +53,26 @@ export function ModelsScreen({ api }: { api: Api }) {
           <h1 id="models-title">{t("models.title")}</h1>
           <p class="page-subtitle">{t("models.subtitle")}</p>
         </div>
-        <button type="button" class="button secondary" onClick={() => load(true)} disabled={verifying} data-testid="verify-models">
-          {t(verifying ? "models.verifying" : "models.verify")}
-        </button>
+        <div class="panel-actions">
+          <button
+            type="button"
+            class="button secondary"
+            disabled={importing}
+            onClick={() => void pick("model", t("models.import")).then((p) => importFile(p[0] ?? ""))}
+            data-testid="import-model"
+          >
+            {t(importing ? "models.importing" : "models.import")}
+          </button>
+          <button type="button" class="button secondary" onClick={() => load(true)} disabled={verifying} data-testid="verify-models">
+            {t(verifying ? "models.verifying" : "models.verify")}
+          </button>
+        </div>
       </header>
+      {imported && (
+        <p class="notice" role="status" data-testid="model-imported">
+          {t("models.importedFile", { file: imported })}
+        </p>
+      )}
       {error && (
         <div class="banner" role="alert">
           {error.message}
