@@ -173,6 +173,11 @@ async fn builds_a_twin_and_talks_to_it() {
         app.send_keys("#new-twin-name", ENTER).await?;
         app.wait_for("[data-testid=create-panel]").await.context("a new twin should open on Create")?;
 
+        // Create: the twin's greeting, saved with its settings.
+        app.type_into("#about-greeting", "Hi, I'm Maya's twin. Ask me about route planning.").await?;
+        app.click("[data-testid=about-save]").await?;
+        app.wait_for_seen("[data-testid=about-status]", "Saved", |t| t.starts_with("Saved")).await?;
+
         // Create: import the evaluation folder by keyboard (type the path, Enter); each file is checked.
         app.type_into("#import-folder", &eval.display().to_string()).await?;
         app.send_keys("#import-folder", ENTER).await?;

@@ -13,7 +13,8 @@ import { useStore } from "../store";
 import { DocumentList } from "./DocumentList";
 import { RecordingMeter, SampleList } from "./VoiceSamples";
 
-export function CreatePanel({ materials, twinId }: { materials: TwinMaterials; twinId: string }) {
+export function CreatePanel(props: { materials: TwinMaterials; twinId: string; about?: preact.ComponentChildren }) {
+  const { materials, twinId } = props;
   const state = useStore(materials.state);
   const [dragOver, setDragOver] = useState(false);
   const [folder, setFolder] = useState("");
@@ -47,6 +48,7 @@ export function CreatePanel({ materials, twinId }: { materials: TwinMaterials; t
           {t("create.dropHint")}
         </div>
       )}
+      {props.about}
       <section class="panel" aria-labelledby="docs-title">
         <div class="panel-head">
           <div>

@@ -17,6 +17,7 @@ import { navigate, routeHash } from "../route";
 import { toAvatar } from "../look";
 import { useAvatarModel } from "../avatarModel";
 import { TwinMaterials } from "../materials";
+import { AboutPanel } from "./AboutPanel";
 import { BuildPanel } from "./BuildPanel";
 import { CreatePanel } from "./CreatePanel";
 import { LookPanel } from "./LookPanel";
@@ -80,7 +81,13 @@ export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?
         ))}
       </div>
       <div role="tabpanel">
-        {tab === "create" && <CreatePanel materials={materials} twinId={id} />}
+        {tab === "create" && (
+          <CreatePanel
+            materials={materials}
+            twinId={id}
+            about={twin && <AboutPanel api={api} twin={twin} onSaved={setTwin} />}
+          />
+        )}
         {tab === "build" && <BuildPanel session={build} />}
         {tab === "talk" && twin && (
           <TalkPanel conversation={conversation} name={name} appearance={toAvatar(twin.params.appearance)} vrm={vrm} />
