@@ -3,7 +3,7 @@
  * how it talks (formal or casual, brief or detailed), in which languages,
  * and what it politely declines. The engine validates; its message is shown.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { TwinDetails, TwinParams } from "../bindings";
 import { toReport } from "../errors";
 import { t } from "../i18n";
@@ -27,6 +27,12 @@ export function AboutPanel(props: { api: Api; twin: TwinDetails; onSaved: (twin:
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const set = (change: Partial<TwinParams>) => setDraft((d) => ({ ...d, ...change }));
+  // Settings changed elsewhere (an imported twin.toml, another tab) show here.
+  const stored = twin.params;
+  useEffect(() => {
+    setDraft(stored);
+    setTopics(stored.decline_topics.join("\n"));
+  }, [stored.name, stored.role, stored.greeting, stored.tone, stored.languages, stored.decline_topics]);
   const save = async () => {
     setSaving(true);
     setStatus(null);

@@ -37,6 +37,15 @@ export function TwinScreen(props: { api: Api; id: string; tab: TwinTab; onBuilt?
     api.getTwin(id).then(setTwin, (e: unknown) => setError(toReport(e).message));
   }, [api, id]);
   useEffect(() => () => conversation.stop(), [conversation]);
+  // An imported folder's twin.toml changes the twin's settings: show them.
+  useEffect(() => {
+    let seen = materials.state.get().lastAdded;
+    return materials.state.subscribe((s) => {
+      if (s.lastAdded === seen) return;
+      seen = s.lastAdded;
+      if (s.lastAdded?.settings) api.getTwin(id).then(setTwin, () => undefined);
+    });
+  }, [materials]);
   useEffect(
     () =>
       build.state.subscribe((s) => {
