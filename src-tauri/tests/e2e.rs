@@ -356,13 +356,21 @@ async fn builds_a_twin_and_talks_to_it() {
         app.wait_long("[data-testid=turn]:nth-child(3)", Duration::from_secs(90))
             .await
             .context("hands-free did not ask the spoken question")?;
+        // Off at once: the test input would say its question again to the next listening turn.
+        app.click("[data-testid=hands-free]").await?;
+        app.wait_for("[data-testid=hands-free][aria-pressed=false]").await?;
         let quiet = app.wd.execute("return window.__quiet ? window.__quiet - window.__handsFree : null", &[])?;
         let asked = app.text("[data-testid=turn]:nth-child(3)").await?;
         eprintln!("[journey] hands-free: the reply went quiet {quiet} ms after listening began (the person spoke at 1500 ms); asked {asked:?}");
         ensure!(asked.to_lowercase().contains("join"), "hands-free heard {asked:?}");
+        app.wait_long(
+            "[data-testid=turn]:nth-child(3)[data-status=done], [data-testid=turn]:nth-child(3)[data-status=failed]",
+            Duration::from_secs(180),
+        )
+        .await?;
+        let answer = app.text("[data-testid=turn]:nth-child(3) [data-testid=answer]").await?;
+        eprintln!("[journey] hands-free answer: {answer:?}");
         app.screenshot("16-hands-free").await?;
-        app.click("[data-testid=hands-free]").await?;
-        app.wait_for("[data-testid=hands-free][aria-pressed=false]").await?;
         Ok(())
     })
     .await;
