@@ -75,10 +75,11 @@ pub async fn listen(
     on_update: impl Fn(ListenUpdate) + Send + 'static,
 ) -> Result<HeardView, ErrorReport> {
     let engine = state.engine()?;
-    // Hands-free: listen over the reply playing and stop it when the person speaks
-    // (its echo is told apart). Otherwise speaking to the twin interrupts it first.
+    // Hands-free: listen over the answer being written and the reply playing, and
+    // stop them only when the person speaks (the reply's echo is told apart).
+    // Push-to-talk: pressing Talk interrupts the twin first.
     let playing = if barge_in { state.jobs().playback_probe() } else { None };
-    if playing.is_none() {
+    if !barge_in {
         state.jobs().stop_all();
     }
     let microphone = engine.preferences().await?.microphone;
