@@ -16,7 +16,11 @@ pub(super) fn list(dir: &Path) -> Result<Vec<MaterialDocument>, EngineError> {
 pub(super) fn add(dir: &Path, paths: &[PathBuf]) -> Result<Added<MaterialDocument>, EngineError> {
     let opts = IngestOptions::default();
     let mut out = Added::default();
-    for path in expand(paths, &mut out.skipped) {
+    let documents_in = |folder: &Path| {
+        let found = alter_knowledge::ingest::list_documents(folder).unwrap_or_default();
+        found.into_iter().map(|(_, path)| path).collect()
+    };
+    for path in files::expand(paths, &mut out.skipped, documents_in, "the folder holds no documents") {
         let len = file_len(&path);
         if len > opts.limits.max_file_bytes {
             let mb = |b: u64| b.div_ceil(1 << 20);
@@ -39,24 +43,4 @@ pub(super) fn add(dir: &Path, paths: &[PathBuf]) -> Result<Added<MaterialDocumen
 
 fn describe(name: String, path: &Path, opts: &IngestOptions) -> MaterialDocument {
     MaterialDocument { bytes: file_len(path), check: check_document(path, opts), name }
-}
-
-/// Files as given, with every document inside a given folder; what cannot be read is skipped.
-fn expand(paths: &[PathBuf], skipped_out: &mut Vec<files::Skipped>) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for path in paths {
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => {
-                let found = alter_knowledge::ingest::list_documents(path).unwrap_or_default();
-                if found.is_empty() {
-                    skipped_out.push(skipped(path, "the folder holds no documents"));
-                }
-                out.extend(found.into_iter().map(|(_, p)| p));
-            }
-            Ok(m) if m.is_file() => out.push(path.clone()),
-            Ok(_) => skipped_out.push(skipped(path, "not a regular file")),
-            Err(_) => skipped_out.push(skipped(path, "no such file")),
-        }
-    }
-    out
 }

@@ -36,10 +36,9 @@ pub(crate) enum Copied {
 pub(crate) fn copy_in(src: &Path, dir: &Path) -> Result<Copied, EngineError> {
     std::fs::create_dir_all(dir).map_err(io("create", dir))?;
     let hash = file_hash(src)?;
+    let len = std::fs::metadata(src).map(|m| m.len()).ok();
     for (name, path) in list(dir)? {
-        if std::fs::metadata(&path).map(|m| m.len()).ok() == std::fs::metadata(src).map(|m| m.len()).ok()
-            && file_hash(&path)? == hash
-        {
+        if std::fs::metadata(&path).map(|m| m.len()).ok() == len && file_hash(&path)? == hash {
             return Ok(Copied::Duplicate(name));
         }
     }
@@ -96,6 +95,32 @@ pub(crate) fn list(dir: &Path) -> Result<Vec<(String, PathBuf)>, EngineError> {
         .collect();
     out.sort();
     Ok(out)
+}
+
+/// The files as given, with `in_folder(path)` for each folder given; what cannot
+/// be used is left out with its reason (`empty_folder` for a folder with nothing in it).
+pub(crate) fn expand(
+    paths: &[PathBuf],
+    skipped_out: &mut Vec<Skipped>,
+    in_folder: impl Fn(&Path) -> Vec<PathBuf>,
+    empty_folder: &str,
+) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let found = in_folder(path);
+                if found.is_empty() {
+                    skipped_out.push(skipped(path, empty_folder));
+                }
+                out.extend(found);
+            }
+            Ok(m) if m.is_file() => out.push(path.clone()),
+            Ok(_) => skipped_out.push(skipped(path, "not a regular file")),
+            Err(_) => skipped_out.push(skipped(path, "no such file")),
+        }
+    }
+    out
 }
 
 /// Regular files under `dir` (recursively, hidden entries and links skipped), sorted.

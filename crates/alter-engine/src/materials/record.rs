@@ -103,7 +103,6 @@ impl Engine {
 }
 
 fn level(window: &[f32], seconds: f64) -> RecordLevel {
-    let power = window.iter().map(|&s| f64::from(s) * f64::from(s)).sum::<f64>() / window.len().max(1) as f64;
-    let dbfs = if power <= 1e-12 { -120.0 } else { (10.0 * power.log10()) as f32 };
-    RecordLevel { seconds, dbfs, peak: window.iter().fold(0.0f32, |m, s| m.max(s.abs())) }
+    let peak = window.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+    RecordLevel { seconds, dbfs: crate::echo::level_db(window), peak }
 }

@@ -43,7 +43,8 @@ pub(super) fn describe(name: String, path: &Path) -> MaterialSample {
 
 pub(super) fn add(dir: &Path, paths: &[PathBuf]) -> Result<Added<MaterialSample>, EngineError> {
     let mut out = Added::default();
-    for path in expand(paths, &mut out.skipped) {
+    let recordings_in = |folder: &Path| files::walk(folder).into_iter().filter(|p| is_audio_name(p)).collect();
+    for path in files::expand(paths, &mut out.skipped, recordings_in, "the folder holds no audio files") {
         if file_len(&path) > MAX_SAMPLE_BYTES {
             out.skipped.push(skipped(&path, "too large: a voice sample is at most 700 MB (a few minutes is plenty)"));
             continue;
@@ -63,25 +64,6 @@ pub(super) fn add(dir: &Path, paths: &[PathBuf]) -> Result<Added<MaterialSample>
         }
     }
     Ok(out)
-}
-
-fn expand(paths: &[PathBuf], skipped_out: &mut Vec<files::Skipped>) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for path in paths {
-        match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => {
-                let found: Vec<PathBuf> = files::walk(path).into_iter().filter(|p| is_audio_name(p)).collect();
-                if found.is_empty() {
-                    skipped_out.push(skipped(path, "the folder holds no audio files"));
-                }
-                out.extend(found);
-            }
-            Ok(m) if m.is_file() => out.push(path.clone()),
-            Ok(_) => skipped_out.push(skipped(path, "not a regular file")),
-            Err(_) => skipped_out.push(skipped(path, "no such file")),
-        }
-    }
-    out
 }
 
 fn is_audio_name(path: &Path) -> bool {
