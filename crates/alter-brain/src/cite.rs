@@ -1,9 +1,9 @@
 //! From the model's raw answer to a cited answer.
 //!
 //! Inline markers ("[1]", "[1, 2]", "【2】", "[source 3]") are parsed; markers
-//! that name no source are dropped; a marker whose sentence shares nothing
-//! with its source, while another source clearly supports it (a shared
-//! number or several content words), is moved to that source. When the
+//! that name no source are dropped; a marker whose sentence another source
+//! plainly supports better (a number the cited source lacks) is moved to
+//! that source. A marker that opens its sentence cites the words after it. When the
 //! model cites nothing yet the answer clearly uses a snippet, the snippet
 //! is attributed by lexical overlap. Citations come out in order of first
 //! use, each once.
@@ -92,6 +92,17 @@ pub fn support(claim: &str, source: &Source) -> f32 {
     score
 }
 
+/// The sentence after a marker that opens it: up to the next marker or the end of the sentence.
+fn following_claim(rest: &str) -> &str {
+    let end = marker_re().find(rest).map_or(rest.len(), |m| m.start());
+    let rest = &rest[..end];
+    let stop = rest
+        .char_indices()
+        .find(|(_, c)| matches!(c, '.' | '!' | '?' | '。' | '！' | '？'))
+        .map_or(rest.len(), |(i, _)| i);
+    &rest[..stop]
+}
+
 /// Maps markers to citations, fixes or drops bad ones, and attributes an
 /// uncited answer by overlap.
 pub fn cite(answer: &str, sources: &[Source]) -> CitedAnswer {
@@ -110,12 +121,16 @@ pub fn cite(answer: &str, sources: &[Source]) -> CitedAnswer {
                 continue;
             }
             let mut n = n;
-            if support(segment, &sources[n - 1]) == 0.0 {
-                let best = (1..=sources.len())
-                    .max_by(|a, b| support(segment, &sources[a - 1]).total_cmp(&support(segment, &sources[b - 1])));
-                if let Some(b) = best.filter(|b| support(segment, &sources[b - 1]) >= 3.0) {
-                    n = b;
-                }
+            // A marker that opens its sentence ("[2] Antwerp has 35 vans.") cites what follows it.
+            let claim =
+                if content_words(segment).is_empty() { following_claim(&answer[whole.end()..]) } else { segment };
+            let cited = support(claim, &sources[n - 1]);
+            let best = (1..=sources.len())
+                .map(|b| (b, support(claim, &sources[b - 1])))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            // Moved only when another source plainly holds more of the claim: a number the cited one lacks.
+            if let Some((b, _)) = best.filter(|&(b, s)| b != n && s >= 3.0 && s >= cited + 3.0) {
+                n = b;
             }
             if !markers.contains(&n) {
                 markers.push(n);
@@ -193,6 +208,14 @@ mod tests {
         let c = cite("Antwerp has 35 vans [1].", &sources());
         assert_eq!(c.citations[0].file, "depots.csv", "{c:?}");
         assert_eq!(c.text, "Antwerp has 35 vans[3].");
+        // The marker opens the sentence, and the cited source shares a word ("depot") but not the number.
+        let mut with_depots = sources();
+        with_depots[1].text.push_str(" Planning takes 6 minutes per depot.");
+        let c = cite("[2] The Antwerp depot has 35 vans.", &with_depots);
+        assert_eq!(c.citations[0].file, "depots.csv", "{c:?}");
+        // A source that holds the claim's number keeps its marker.
+        let c = cite("Planning fell to 6 minutes [2], in Antwerp [3].", &with_depots);
+        assert_eq!(c.citations.iter().map(|c| c.marker).collect::<Vec<_>>(), vec![2, 3], "{c:?}");
         let c = cite("Both [1, 2] and 【3】 count. [Source 2]", &sources());
         assert_eq!(c.citations.iter().map(|c| c.marker).collect::<Vec<_>>(), vec![1, 2, 3]);
     }

@@ -45,6 +45,8 @@ pub struct AskRequest {
     pub session_id: Option<String>,
     /// Prosody hints when the question was spoken.
     pub prosody: Option<alter_brain::ProsodyHints>,
+    /// A tighter cap on the answer's length (see [`alter_brain::Question::max_tokens`]).
+    pub max_tokens: Option<usize>,
 }
 
 /// What retrieval found for a question (the answer's sources, and the
@@ -172,6 +174,7 @@ impl Engine {
             session_id: request.session_id,
             prosody: request.prosody,
             retrieval_ms: Some(retrieval.milliseconds),
+            max_tokens: request.max_tokens,
         };
         Ok((retrieval, answerer.ask(question, cancel)))
     }

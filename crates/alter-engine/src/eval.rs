@@ -52,10 +52,15 @@ pub struct SpokenQuestion {
 
 impl Engine {
     /// Answers one question as `ask` would and records what `eval` scores.
-    pub async fn eval_one(&self, twin: &TwinId, id: &str, question: &str) -> Result<EvalResult, EngineError> {
-        let report = self
-            .ask(twin, AskRequest { question: question.to_owned(), ..Default::default() }, CancelToken::new())
-            .await;
+    pub async fn eval_one(
+        &self,
+        twin: &TwinId,
+        id: &str,
+        question: &str,
+        max_tokens: Option<usize>,
+    ) -> Result<EvalResult, EngineError> {
+        let request = AskRequest { question: question.to_owned(), max_tokens, ..Default::default() };
+        let report = self.ask(twin, request, CancelToken::new()).await;
         let report = match report {
             Ok(r) => r,
             // An unusable question (empty after cleaning) is an unanswered one, not a failed run.
@@ -121,7 +126,7 @@ impl Engine {
         for q in questions {
             cancel.check().map_err(|_| EngineError::Cancelled)?;
             progress.report(Progress::new("eval", done, total).item(q.id.clone()));
-            typed.push(self.eval_one(twin, &q.id, &q.question).await?);
+            typed.push(self.eval_one(twin, &q.id, &q.question, None).await?);
             done += 1;
         }
         let typed = score(questions, &typed);
@@ -150,7 +155,7 @@ impl Engine {
                 let e = errors.entry(q.lang.clone()).or_default();
                 e.0 += wrong;
                 e.1 += of;
-                let mut result = self.eval_one(twin, &q.id, &text).await?;
+                let mut result = self.eval_one(twin, &q.id, &text, None).await?;
                 result.timings_ms.insert("asr".into(), heard.timings_ms.asr as f64);
                 results.push(result);
                 asked.push(q.clone());

@@ -86,7 +86,7 @@ impl Engine {
         let (_, mut events) = self
             .ask_stream(
                 twin,
-                AskRequest { question: transcript.clone(), session_id: request.session_id, prosody: None },
+                AskRequest { question: transcript.clone(), session_id: request.session_id, ..Default::default() },
                 cancel,
             )
             .await?;

@@ -5,7 +5,8 @@
 //!   thread pool — the weights are read once, still quantized (our AVX2
 //!   kernels for Q5_0/Q8_0, candle's for the rest);
 //! * many tokens (prefill): for Q5_0/Q8_0, each weight row is expanded once
-//!   in registers and multiplied with four tokens at a time; other formats
+//!   in registers and multiplied with four tokens at a time (eight, two
+//!   blocks per instruction, with AVX-512 VNNI); other formats
 //!   expand weight rows to f32 tiles for one GEMM (candle's CPU matmul, the
 //!   multi-threaded `gemm` crate).
 //!
@@ -130,6 +131,10 @@ impl QMat {
     fn forward_q8(&self, x: &Tensor, m: usize) -> Result<Tensor, LlmError> {
         let xs = x.to_vec2::<f32>()?;
         let mut xq: Vec<quant::Q8Blocks> = xs.par_iter().map(|r| quant::Q8Blocks::quantize(r)).collect();
+        #[cfg(target_arch = "x86_64")]
+        if quant::vnni::available() {
+            return self.forward_vnni(&xq, m);
+        }
         // Pad to a multiple of four tokens with zeros (their results are dropped).
         let zero = quant::Q8Blocks::quantize(&vec![0f32; self.cols]);
         while !xq.len().is_multiple_of(4) {
@@ -147,6 +152,33 @@ impl QMat {
                 for (t, four) in xq.chunks_exact(4).enumerate() {
                     let got = quant::dot_row_x4(self.ty, row, [&four[0], &four[1], &four[2], &four[3]]);
                     orow[t * 4..t * 4 + 4].copy_from_slice(&got);
+                }
+            }
+        });
+        let y = Tensor::from_vec(out_t, (self.rows, mp), &Device::Cpu)?;
+        Ok(y.narrow(1, 0, m)?.t()?.contiguous()?)
+    }
+
+    /// [`Self::forward_q8`] on AVX-512 VNNI: eight tokens per pass over each
+    /// weight row, two blocks per instruction ([`quant::vnni`]).
+    #[cfg(target_arch = "x86_64")]
+    fn forward_vnni(&self, xq: &[quant::Q8Blocks], m: usize) -> Result<Tensor, LlmError> {
+        use quant::vnni::Q8Lanes;
+        const N: usize = 8;
+        let mut xs: Vec<Q8Lanes> = xq.par_iter().map(Q8Lanes::new).collect();
+        // Padding tokens are zeros (their results are dropped).
+        let zero = Q8Lanes::new(&quant::Q8Blocks::quantize(&vec![0f32; self.cols]));
+        xs.resize(m.div_ceil(N) * N, zero);
+        let mp = xs.len();
+        let data = self.bytes();
+        const ROWS: usize = 16;
+        let mut out_t = vec![0f32; self.rows * mp];
+        out_t.par_chunks_mut(ROWS * mp).enumerate().for_each(|(i, o)| {
+            for (j, orow) in o.chunks_exact_mut(mp).enumerate() {
+                let r = i * ROWS + j;
+                let row = &data[r * self.row_bytes..(r + 1) * self.row_bytes];
+                for (group, out) in xs.chunks_exact(N).zip(orow.chunks_exact_mut(N)) {
+                    out.copy_from_slice(&quant::dot_row_lanes::<N>(self.ty, row, std::array::from_fn(|t| &group[t])));
                 }
             }
         });

@@ -11,6 +11,9 @@ use half::{bf16, f16};
 
 use crate::gguf::GgmlType;
 
+#[cfg(target_arch = "x86_64")]
+pub mod vnni;
+
 #[inline(always)]
 fn h(b: &[u8], i: usize) -> f32 {
     f16::from_le_bytes([b[i], b[i + 1]]).to_f32()
@@ -363,6 +366,15 @@ pub fn dot_row_x4(ty: GgmlType, row: &[u8], xs: [&Q8Blocks; 4]) -> [f32; 4] {
     xs.map(|x| dot_row_q8_impl(ty, row, x))
 }
 
+/// One weight row against `N` tokens laid out for [`vnni`] (prefill on
+/// CPUs with AVX-512 VNNI; the caller checks [`vnni::available`]).
+#[cfg(target_arch = "x86_64")]
+pub fn dot_row_lanes<const N: usize>(ty: GgmlType, row: &[u8], xs: [&vnni::Q8Lanes; N]) -> [f32; N] {
+    assert!(vnni::available() && has_q8_kernel(ty), "dot_row_lanes needs AVX-512 VNNI and Q5_0/Q8_0");
+    // SAFETY: the CPU supports the kernel (checked above); whole rows are passed.
+    unsafe { if ty == GgmlType::Q5_0 { vnni::dot_row::<true, N>(row, xs) } else { vnni::dot_row::<false, N>(row, xs) } }
+}
+
 /// `out[i] = dot(row i, x)` with integer block products (the decoding
 /// kernel for [`has_q8_kernel`] formats; `x` from [`Q8Blocks::quantize`]).
 pub fn dot_rows_q8(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &Q8Blocks, out: &mut [f32]) {
@@ -398,6 +410,32 @@ mod tests {
             b[..2].copy_from_slice(&f16::from_f32(d).to_le_bytes());
         }
         row
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn vnni_prefill_matches_the_portable_kernel() {
+        if !vnni::available() {
+            eprintln!("skipped: this CPU has no AVX-512 VNNI");
+            return;
+        }
+        for (k, ty) in [(896, GgmlType::Q5_0), (896, GgmlType::Q8_0), (96, GgmlType::Q5_0), (32, GgmlType::Q8_0)] {
+            let (_, bb) = ty.block();
+            let row = random_row(ty, k / 32, k as u64);
+            let xs: Vec<Q8Blocks> = (0..8)
+                .map(|t| {
+                    Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 3) % 97) as f32 - 48.0) / 20.0).collect::<Vec<_>>())
+                })
+                .collect();
+            let lanes: Vec<vnni::Q8Lanes> = xs.iter().map(vnni::Q8Lanes::new).collect();
+            let got = dot_row_lanes::<8>(ty, &row, std::array::from_fn(|t| &lanes[t]));
+            for (t, x) in xs.iter().enumerate() {
+                let want = dot_row_q8_impl(ty, &row, x);
+                let scale = want.abs().max(1.0);
+                assert!((got[t] - want).abs() <= 1e-4 * scale, "{ty:?} k={k} token {t}: {} vs {want}", got[t]);
+            }
+            assert_eq!(row.len(), k / 32 * bb);
+        }
     }
 
     #[test]

@@ -114,7 +114,7 @@ pub fn learn_profile(texts: &[OwnerText], options: &LearnOptions) -> PersonaProf
 }
 
 /// Picks sentences that sound like the owner: first person, a signature
-/// phrase, spoken rather than written, a typical length; no near-duplicates,
+/// phrase, a typical length, written rather than transcribed; no near-duplicates,
 /// and both languages when the owner writes both.
 pub fn choose_exemplars(texts: &[OwnerText], style: &StyleProfile, max: usize) -> Vec<Exemplar> {
     let mut candidates: Vec<(f32, Exemplar)> = Vec::new();
@@ -138,7 +138,8 @@ pub fn choose_exemplars(texts: &[OwnerText], style: &StyleProfile, max: usize) -
             let signature = style.signature_phrases.iter().any(|p| s.to_lowercase().contains(&p.to_lowercase()));
             let score = f32::from(u8::from(first_person)) * 1.0
                 + f32::from(u8::from(signature)) * 1.5
-                + f32::from(u8::from(t.spoken)) * 0.5
+                // Transcripts carry speech-recognition slips the model would repeat.
+                - f32::from(u8::from(t.spoken)) * 0.5
                 - ((len - typical).abs() / typical).min(1.0) * 0.5;
             candidates.push((score, Exemplar { text: s, source: t.source.clone(), lang }));
         }

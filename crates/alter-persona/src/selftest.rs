@@ -2,8 +2,10 @@
 //! (plus a few they cannot answer), and the report card.
 //!
 //! Questions come from two shapes of text: table rows ("column: value"
-//! pairs, or a CSV header with its rows) and fact sentences carrying a
-//! number or a date. Generation is rule-based and deterministic, so a rebuilt
+//! pairs, or a CSV header with its rows), asked as people ask them ("How
+//! many vans does Antwerp have?"), and fact sentences carrying a
+//! number or a date, asked in place as echo questions in the second person
+//! ("I joined in September 2021" → "You joined when?"). Generation is rule-based and deterministic, so a rebuilt
 //! twin is tested on the same questions. Unanswerable probes are kept only
 //! when none of their content words occur in the documents. Grading uses the
 //! same functions as `alter eval` ([`crate::eval`]).
@@ -46,7 +48,7 @@ fn date_re() -> &'static Regex {
 fn quantity_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\b(\d+(?:\.\d+)?)(?: ?%| (?:percent|minutes|hours|days|weeks|months|years|depots|vans|engineers|people|users|customers|[a-z]+s))\b")
+        Regex::new(r"\b(\d+(?:\.\d+)?)(?: ?%| (?:percent|minutes|hours|days|weeks|months|years|depots|vans|engineers|people|users|customers|[a-z]+s)\b)")
             .expect("static regex compiles")
     })
 }
@@ -104,17 +106,105 @@ fn is_id_like(v: &str) -> bool {
 fn table_question(row: &[(String, String)]) -> Option<(String, String, Lang)> {
     // The row's name: the most word-like value; the asked value: a number if there is one.
     let (key_col, key_val) = row.iter().filter(|(_, v)| !is_id_like(v)).max_by_key(|(_, v)| v.chars().count())?;
+    let numeric = |v: &str| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.');
     let (col, val) = row
         .iter()
         .filter(|(c, _)| c != key_col)
-        .find(|(_, v)| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .find(|(_, v)| numeric(v))
         .or_else(|| row.iter().find(|(c, _)| c != key_col))?;
-    let _ = key_col;
-    if col.chars().any(is_han) {
-        Some((format!("{key_val}的{col}是多少？"), val.clone(), Lang::Zh))
-    } else {
-        Some((format!("What is the {col} for {key_val}?"), val.clone(), Lang::En))
+    if col.chars().any(is_han) || key_val.chars().any(is_han) {
+        return Some((format!("{key_val}的{col}是多少？"), val.clone(), Lang::Zh));
     }
+    let label = col.replace(['_', '-'], " ").trim().to_lowercase();
+    // A counted thing ("vans", "engineers") is asked as people ask it.
+    let counted = numeric(val) && label.ends_with('s') && !label.ends_with("ss") && !label.contains(' ');
+    let question = if counted {
+        format!("How many {label} does {key_val} have?")
+    } else {
+        format!("What is the {label} of {key_val}?")
+    };
+    Some((question, val.clone(), Lang::En))
+}
+
+/// English first person turned to the second, as someone asking the owner
+/// would say it ("I joined" → "you joined", "my team" → "your team").
+fn to_second_person(sentence: &str) -> String {
+    let mut out = Vec::new();
+    let words: Vec<&str> = sentence.split(' ').collect();
+    for (i, w) in words.iter().enumerate() {
+        let core = w.trim_end_matches([',', ';', ':', '.']);
+        let tail = &w[core.len()..];
+        let swapped = match core {
+            "I" | "me" | "We" | "we" | "us" => Some(if i == 0 { "You" } else { "you" }),
+            "My" | "Our" => Some("Your"),
+            "my" | "our" => Some("your"),
+            "I'm" | "I’m" => Some(if i == 0 { "You're" } else { "you're" }),
+            "I've" | "I’ve" => Some(if i == 0 { "You've" } else { "you've" }),
+            "mine" | "ours" => Some("yours"),
+            "myself" | "ourselves" => Some("yourself"),
+            "am" => Some("are"),
+            "was" if i > 0 && matches!(words[i - 1], "I" | "we" | "We") => Some("were"),
+            _ => None,
+        };
+        match swapped {
+            Some(s) => out.push(format!("{s}{tail}")),
+            None => out.push((*w).to_owned()),
+        }
+    }
+    out.join(" ")
+}
+
+/// Number words a quantity may be written with ("four engineers").
+const NUMBER_WORDS: &[&str] = &[
+    "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "fifty",
+    "hundred",
+];
+
+/// A quantity written in words: its byte offset, the number word and the
+/// counted noun ("four engineers").
+fn number_word(sentence: &str) -> Option<(usize, &str, &str)> {
+    let mut words = Vec::new();
+    let mut at = 0;
+    for w in sentence.split(' ') {
+        words.push((at, w));
+        at += w.len() + 1;
+    }
+    words.windows(2).find_map(|pair| {
+        let ((at, word), (_, next)) = (pair[0], pair[1]);
+        let unit = next.trim_end_matches([',', ';', ':', '.']);
+        let counted = unit.len() > 2 && unit.ends_with('s') && unit.chars().all(|c| c.is_ascii_lowercase());
+        (NUMBER_WORDS.contains(&word.to_lowercase().as_str()) && counted).then_some((at, word, unit))
+    })
+}
+
+/// An English echo question: the date or quantity of a fact sentence is
+/// replaced in place by "when" or "how many …", the rest kept as written
+/// ("Dispatch Planner 3.0 shipped on 4 March 2025." → "Dispatch Planner 3.0
+/// shipped when?"). Small models answer these as they answer a person.
+fn english_question(sentence: &str) -> Option<(String, String)> {
+    let sentence = to_second_person(sentence.trim().trim_end_matches(['.', '!', ';', ' ']));
+    let (start, end, ask, answer) = if let Some(d) = date_re().find(&sentence) {
+        // "on 4 March 2025" and "in September 2021" lose their preposition; "since 2021" becomes "since when".
+        let before = &sentence[..d.start()];
+        let lead = ["on ", "in "].iter().find(|p| before.ends_with(*p)).map_or(0, |p| p.len());
+        (d.start() - lead, d.end(), "when".to_owned(), d.as_str().to_owned())
+    } else if let Some(c) = quantity_re().captures(&sentence) {
+        let (whole, number) = (c.get(0)?, c.get(1)?);
+        let unit = sentence[number.end()..whole.end()].trim();
+        let ask = match unit {
+            "%" | "percent" => "what percentage".to_owned(),
+            u => format!("how many {u}"),
+        };
+        (whole.start(), whole.end(), ask, number.as_str().to_owned())
+    } else {
+        let (at, word, unit) = number_word(&sentence)?;
+        (at, at + word.len() + 1 + unit.len(), format!("how many {unit}"), word.to_lowercase())
+    };
+    let question = format!("{}{ask}{}?", &sentence[..start], &sentence[end..]);
+    let question = question.replace(" ,", ",").replace(" ?", "?");
+    let mut chars = question.chars();
+    let first = chars.next()?;
+    Some((first.to_uppercase().chain(chars).collect(), answer))
 }
 
 fn sentence_question(sentence: &str) -> Option<(String, String, Lang)> {
@@ -135,18 +225,7 @@ fn sentence_question(sentence: &str) -> Option<(String, String, Lang)> {
             let q = q.trim_end_matches(['。', '；', '！', '.', ' ']).to_owned() + "？";
             Some((q, num.as_str().to_owned(), lang))
         }
-        Lang::En => {
-            let (span, answer) = if let Some(d) = date_re().find(sentence) {
-                (d.range(), d.as_str().to_owned())
-            } else {
-                let c = quantity_re().captures(sentence)?;
-                let whole = c.get(0)?;
-                (whole.range(), c.get(1)?.as_str().to_owned())
-            };
-            let cloze = format!("{}___{}", &sentence[..span.start], &sentence[span.end..]);
-            let cloze = cloze.trim_end_matches(['.', ' ']);
-            Some((format!("According to your notes, what fills the blank: \"{cloze}\"?"), answer, lang))
-        }
+        Lang::En => english_question(sentence).map(|(q, a)| (q, a, lang)),
         Lang::Other => None,
     }
 }
@@ -160,6 +239,28 @@ const PROBES_EN: &[&str] = &[
 ];
 const PROBES_ZH: &[&str] =
     &["你最喜欢的电影是什么？", "你开什么车？", "你的血型是什么？", "你支持哪支足球队？", "你今天早餐吃了什么？"];
+
+/// Joins lines that a PDF or a narrow page wrapped mid-sentence (the next
+/// line goes on in lower case), so that sentences come out whole.
+fn unwrap_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut previous = "";
+    for line in text.lines() {
+        let line = line.trim();
+        let continues = line.chars().next().is_some_and(|c| c.is_lowercase())
+            && !previous.is_empty()
+            && !previous.starts_with('#')
+            && !previous.ends_with(['.', '!', '?', ':', '。', '！', '？']);
+        previous = line;
+        if continues {
+            out.push(' ');
+        } else if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
 
 /// Generates self-test questions from document chunks.
 pub fn generate_questions(chunks: &[OwnerText], options: &GenerateOptions) -> Vec<EvalQuestion> {
@@ -188,7 +289,7 @@ pub fn generate_questions(chunks: &[OwnerText], options: &GenerateOptions) -> Ve
                 found.push((q, a, l, c.source.file.clone()));
             }
         }
-        for s in text::sentences(&c.text) {
+        for s in text::sentences(&unwrap_lines(&c.text)) {
             if s.chars().count() > 300 || pair_re().find_iter(&s).count() >= 2 {
                 continue;
             }
@@ -307,7 +408,10 @@ mod tests {
             let text: String = chunks.iter().filter(|c| c.source.file == src).map(|c| c.text.as_str()).collect();
             assert!(text.contains(&q.expect_any[0]), "{q:?}");
         }
-        assert!(qs.iter().any(|q| q.question == "What is the vans for Antwerp?" && q.expect_any == ["35"]), "{qs:#?}");
+        assert!(
+            qs.iter().any(|q| q.question == "How many vans does Antwerp have?" && q.expect_any == ["35"]),
+            "{qs:#?}"
+        );
         assert!(
             qs.iter().any(|q| q.lang == "zh" && q.question.contains("多少分钟") && q.expect_any == ["30"]),
             "{qs:#?}"
@@ -319,6 +423,51 @@ mod tests {
         assert!(!unans.is_empty() && unans.len() <= 4);
         assert!(unans.iter().any(|q| q.lang == "zh"));
         assert_eq!(generate_questions(&chunks, &GenerateOptions::default()), qs, "deterministic");
+    }
+
+    #[test]
+    fn questions_read_as_a_person_asks_them() {
+        let ask = |s: &str| english_question(s).map(|(q, a)| format!("{q} => {a}"));
+        assert_eq!(
+            ask("Dispatch Planner 3.0 shipped on 4 March 2025 to 14 depots.").as_deref(),
+            Some("Dispatch Planner 3.0 shipped when to 14 depots? => 4 March 2025")
+        );
+        assert_eq!(
+            ask("I joined Bluefin in September 2021.").as_deref(),
+            Some("You joined Bluefin when? => September 2021")
+        );
+        assert_eq!(
+            ask("My team: four engineers and one designer.").as_deref(),
+            Some("Your team: how many engineers and one designer? => four")
+        );
+        assert_eq!(
+            ask("Before Bluefin I was a supervisor for 3 years, which I liked.").as_deref(),
+            Some("Before Bluefin you were a supervisor for how many years, which you liked? => 3")
+        );
+        assert_eq!(
+            ask("Product manager at Bluefin, Rotterdam office, since September 2021.").as_deref(),
+            Some("Product manager at Bluefin, Rotterdam office, since when? => September 2021")
+        );
+        assert_eq!(
+            unwrap_lines("Planning time fell from 22\nminutes to 6 minutes.\nNext line.\n# Heading\nbody"),
+            "Planning time fell from 22 minutes to 6 minutes.\nNext line.\n# Heading\nbody"
+        );
+        assert_eq!(
+            ask("Churn fell to 4% this year.").as_deref(),
+            Some("Churn fell to what percentage this year? => 4")
+        );
+        assert_eq!(ask("Nothing to count here."), None);
+        let row =
+            |pairs: &[(&str, &str)]| pairs.iter().map(|(c, v)| (c.to_string(), v.to_string())).collect::<Vec<_>>();
+        let q = |r: Vec<(String, String)>| table_question(&r).map(|(q, a, _)| format!("{q} => {a}"));
+        assert_eq!(
+            q(row(&[("depot", "D02"), ("city", "Antwerp"), ("vans", "35")])).as_deref(),
+            Some("How many vans does Antwerp have? => 35")
+        );
+        assert_eq!(
+            q(row(&[("region", "North Sea"), ("weekly_budget", "1200")])).as_deref(),
+            Some("What is the weekly budget of North Sea? => 1200")
+        );
     }
 
     #[test]

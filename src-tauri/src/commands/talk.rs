@@ -152,7 +152,7 @@ pub async fn ask(
     let engine = state.engine()?;
     let cancel = CancelToken::new();
     state.jobs().replace_answer(cancel.clone());
-    let request = AskRequest { question, session_id: Some(state.jobs().session_id()), prosody: None };
+    let request = AskRequest { question, session_id: Some(state.jobs().session_id()), ..Default::default() };
     let (_, mut events) = engine.ask_stream(&id, request, cancel).await?;
     while let Some(event) = events.recv().await {
         match event {

@@ -14,7 +14,7 @@ use crate::progress::cancel_on_ctrl_c;
 
 pub async fn run(engine: &Engine, args: AskArgs, global: &Global) -> Result<(), ErrorReport> {
     let twin = TwinId::parse(&args.twin).map_err(|e| ErrorReport::from_error(&e))?;
-    let request = AskRequest { question: args.question, session_id: args.session, prosody: None };
+    let request = AskRequest { question: args.question, session_id: args.session, ..Default::default() };
     let (retrieval, mut events) = engine.ask_stream(&twin, request, cancel_on_ctrl_c()).await?;
     let mut streamed = false;
     while let Some(event) = events.recv().await {

@@ -18,6 +18,12 @@ pub struct BuildLock {
 impl BuildLock {
     pub fn acquire(twin_dir: &Path) -> Result<Self, EngineError> {
         let path = twin_dir.join("build.lock");
+        // A twin whose folder was removed by hand is rebuilt into a new one.
+        std::fs::create_dir_all(twin_dir).map_err(|source| EngineError::Io {
+            action: "create",
+            path: twin_dir.to_path_buf(),
+            source,
+        })?;
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -45,5 +51,7 @@ mod tests {
         assert!(matches!(BuildLock::acquire(dir.path()), Err(EngineError::Busy(_))));
         drop(first);
         assert!(BuildLock::acquire(dir.path()).is_ok());
+        let gone = dir.path().join("removed-by-hand");
+        assert!(BuildLock::acquire(&gone).is_ok() && gone.is_dir());
     }
 }

@@ -10,6 +10,10 @@ use super::persona::owner_texts;
 use super::{BuildRequest, StageContext};
 use crate::EngineError;
 
+/// Self-test answers are graded on their first sentences: the expected fact
+/// and its citation come first, and decoding the rest would double the stage.
+const ANSWER_TOKENS: usize = 48;
+
 pub async fn run(
     cx: &StageContext<'_>,
     chunks: &[ChunkRow],
@@ -24,7 +28,7 @@ pub async fn run(
     for (i, q) in questions.iter().enumerate() {
         cx.check()?;
         cx.report("selftest", i as u64, total, q.question.clone());
-        results.push(cx.engine.eval_one(cx.twin, &q.id, &q.question).await?);
+        results.push(cx.engine.eval_one(cx.twin, &q.id, &q.question, Some(ANSWER_TOKENS)).await?);
     }
     cx.report("selftest", total, total, "report card");
     let card = ReportCard::new(questions.clone(), score(&questions, &results), voice_similarity);
