@@ -44,13 +44,15 @@ pub struct BuildRequest {
     pub params: Option<alter_core::TwinParams>,
     /// Forget every checkpoint and redo every stage.
     pub full: bool,
-    /// Self-test size: answerable and unanswerable questions at most.
+    /// Self-test size: answerable and unanswerable questions at most. Each
+    /// answerable one costs a full answer (~8 s on two cores), so the default
+    /// asks one per document of a small twin and keeps the build under a minute.
     pub selftest_questions: (usize, usize),
 }
 
 impl BuildRequest {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into(), selftest_questions: (6, 2), ..Self::default() }
+        Self { dir: dir.into(), selftest_questions: (4, 2), ..Self::default() }
     }
 }
 
