@@ -57,6 +57,10 @@ pub struct BuildArgs {
     /// Redo every stage instead of only what changed.
     #[arg(long)]
     pub full: bool,
+    /// Questions from the documents in the self-test (two the documents cannot
+    /// answer are added); 0 skips the self-test.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub selftest: usize,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,9 @@ use crate::progress::{Bar, cancel_on_ctrl_c};
 
 pub async fn run(engine: &Engine, args: BuildArgs, global: &Global) -> Result<(), ErrorReport> {
     let id = args.id.as_deref().map(TwinId::parse).transpose().map_err(|e| ErrorReport::from_error(&e))?;
-    let request = BuildRequest { name: args.name, id, full: args.full, ..BuildRequest::new(args.dir) };
+    let selftest_questions = if args.selftest == 0 { (0, 0) } else { (args.selftest, 2) };
+    let request =
+        BuildRequest { name: args.name, id, full: args.full, selftest_questions, ..BuildRequest::new(args.dir) };
     let bar = Bar::new(global);
     let cancel = cancel_on_ctrl_c();
     let report = engine.build_twin(&request, &bar.sink, &cancel).await;

@@ -1,0 +1,87 @@
+//! `alter build` killed outright (SIGKILL: no handler, no cleanup) at points
+//! spread over the build — during ingest, voice and persona — then run again,
+//! ends with the same twin as a build that was never interrupted: the same
+//! passages, the same owner's voice profile and tuning, the same persona.
+//!
+//! Needs `ALTER_MODELS_DIR` with `alter models fetch` done; without it the
+//! test fails with the fix, unless `ALTER_SKIP_MODEL_TESTS=1`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn eval_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval")
+}
+
+fn build(home: &Path, models: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_alter"));
+    cmd.env("ALTER_HOME", home)
+        .env("ALTER_MODELS_DIR", models)
+        .args(["--json", "build", "--name", "Maya", "--selftest", "0"])
+        .arg(eval_dir())
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn finish(home: &Path, models: &Path) -> Value {
+    let out = build(home, models).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// What the twin knows and is: its passages, persona profile and voice.
+async fn twin_state(home: &Path, report: &Value) -> Value {
+    let db = alter_store::TwinDb::open(&home.join("twins/maya/twin.db")).await.unwrap();
+    let profile = alter_persona::store::load_profile(db.pool()).await.unwrap().map(|(_, p)| p);
+    let chunks: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT d.file_name, c.location, c.text FROM kn_chunks c JOIN kn_documents d ON d.id = c.document_id \
+         ORDER BY d.file_name, c.ord",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    serde_json::json!({
+        "profile": profile,
+        "chunks": chunks,
+        "owner_voice": report["voice"]["profile"],
+        "tuning": report["voice"]["tuning"],
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_build_resumes_and_ends_with_the_same_twin() {
+    let Some(models) = std::env::var_os("ALTER_MODELS_DIR").map(PathBuf::from) else {
+        if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") {
+            eprintln!("skipping: ALTER_MODELS_DIR is not set (ALTER_SKIP_MODEL_TESTS=1)");
+            return;
+        }
+        panic!("ALTER_MODELS_DIR is not set; run: alter models fetch");
+    };
+    let straight = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let whole = finish(straight.path(), &models);
+    let took = started.elapsed();
+
+    // Kill points as fractions of an uninterrupted build, so they land in
+    // different stages on a fast machine and a slow one alike.
+    let killed = tempfile::tempdir().unwrap();
+    let mut interrupted = 0;
+    for fraction in [0.05, 0.3, 0.6] {
+        let mut child = build(killed.path(), &models).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(took.mul_f64(fraction).max(Duration::from_millis(300)));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            interrupted += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(interrupted >= 2, "the build finished before it could be killed ({took:?} uninterrupted)");
+    let resumed = finish(killed.path(), &models);
+    // The documents ingested before a kill are kept, not embedded again.
+    assert_eq!(resumed["ingest"]["unchanged"], 4, "{}", resumed["ingest"]);
+    assert_eq!(twin_state(killed.path(), &resumed).await, twin_state(straight.path(), &whole).await);
+}
