@@ -8,6 +8,7 @@
 //! | `asr`       | real-time factor; WER/CER on the eval's spoken questions | whisper-rs called bare        |
 //! | `tts`       | real-time factor, time to first audio                | the PyPI `piper-tts` command     |
 //! | `llm`       | prefill and decode tok/s at 64/256/1024 tokens       | llama.cpp (`llama-cpp-python`)   |
+//! | `build`     | a build of 200 pages + 3 min of voice, stage by stage; peak memory | the development twin's build |
 //!
 //! Each crate owns its benchmark; this module only chooses inputs and
 //! collects the printable sections. Everything here blocks: call it from a
@@ -25,8 +26,11 @@ use serde::Serialize;
 
 use crate::EngineError;
 
+mod build;
+mod reel;
+
 /// Benchmark names, in the order `alter bench` runs them.
-pub const NAMES: [&str; 5] = ["models", "retrieval", "asr", "tts", "llm"];
+pub const NAMES: [&str; 6] = ["models", "retrieval", "asr", "tts", "llm", "build"];
 
 /// What the benchmarks run on.
 #[derive(Debug, Clone)]
@@ -71,6 +75,10 @@ pub fn run(name: &str, inputs: &BenchInputs) -> Result<BenchSection, EngineError
             opts.threads = inputs.threads;
             opts.baseline = !inputs.no_baseline;
             let report = alter_llm::bench::run_bench(&opts)?;
+            (report.to_string(), json(&report))
+        }
+        "build" => {
+            let report = build::run(inputs)?;
             (report.to_string(), json(&report))
         }
         other => {
@@ -263,13 +271,20 @@ fn asr(inputs: &BenchInputs) -> Result<(String, serde_json::Value), EngineError>
         .filter(|p| p.extension().is_some_and(|x| x == "wav"))
         .collect();
     clips.sort();
+    // Two spoken questions, and a minute of speech: a 2-second clip still
+    // encodes Whisper's whole 30-second window, so only long audio shows the
+    // real-time factor of dictation or a voice sample.
+    let reels = tempfile::tempdir().map_err(|e| EngineError::Bench(format!("no temporary folder: {e}")))?;
+    clips.truncate(2);
+    clips.extend(reel::write_reels(eval, reels.path(), 1, 60.0)?);
     let mut text = String::new();
     let mut data = Vec::new();
-    for clip in clips.iter().take(2) {
+    for clip in &clips {
         let opts = alter_asr::AsrBenchOptions {
             model: model.clone(),
             audio: clip.clone(),
-            repeats: 3,
+            // A minute of speech is timed once; the short clips take the median of three.
+            repeats: if clip.starts_with(reels.path()) { 1 } else { 3 },
             transcribe: alter_asr::TranscribeOptions { timestamps: false, ..Default::default() },
             threads: Some(inputs.threads),
         };
