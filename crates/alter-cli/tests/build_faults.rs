@@ -1,7 +1,10 @@
-//! `alter build` killed outright (SIGKILL: no handler, no cleanup) at points
-//! spread over the build — during ingest, voice and persona — then run again,
-//! ends with the same twin as a build that was never interrupted: the same
-//! passages, the same owner's voice profile and tuning, the same persona.
+//! `alter build` under faults.
+//! - Killed outright (SIGKILL: no handler, no cleanup) at points spread over
+//!   the build — during ingest, voice and persona — then run again, it ends
+//!   with the same twin as a build that was never interrupted: the same
+//!   passages, the same owner's voice profile and tuning, the same persona.
+//! - On a disk that fills up, it stops with a clear error, and a build once
+//!   there is room finishes.
 //!
 //! Needs `ALTER_MODELS_DIR` with `alter models fetch` done; without it the
 //! test fails with the fix, unless `ALTER_SKIP_MODEL_TESTS=1`.
@@ -24,6 +27,18 @@ fn build(home: &Path, models: &Path) -> Command {
         .arg(eval_dir())
         .stdin(Stdio::null());
     cmd
+}
+
+fn models_or_skip() -> Option<PathBuf> {
+    let models = std::env::var_os("ALTER_MODELS_DIR").map(PathBuf::from);
+    if models.is_none() {
+        if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") {
+            eprintln!("skipping: ALTER_MODELS_DIR is not set (ALTER_SKIP_MODEL_TESTS=1)");
+            return None;
+        }
+        panic!("ALTER_MODELS_DIR is not set; run: alter models fetch");
+    }
+    models
 }
 
 fn finish(home: &Path, models: &Path) -> Value {
@@ -54,13 +69,7 @@ async fn twin_state(home: &Path, report: &Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_build_resumes_and_ends_with_the_same_twin() {
-    let Some(models) = std::env::var_os("ALTER_MODELS_DIR").map(PathBuf::from) else {
-        if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") {
-            eprintln!("skipping: ALTER_MODELS_DIR is not set (ALTER_SKIP_MODEL_TESTS=1)");
-            return;
-        }
-        panic!("ALTER_MODELS_DIR is not set; run: alter models fetch");
-    };
+    let Some(models) = models_or_skip() else { return };
     let straight = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let whole = finish(straight.path(), &models);
@@ -84,4 +93,29 @@ async fn a_killed_build_resumes_and_ends_with_the_same_twin() {
     // The documents ingested before a kill are kept, not embedded again.
     assert_eq!(resumed["ingest"]["unchanged"], 4, "{}", resumed["ingest"]);
     assert_eq!(twin_state(killed.path(), &resumed).await, twin_state(straight.path(), &whole).await);
+}
+
+#[test]
+fn a_build_on_a_full_disk_stops_with_a_clear_error_and_finishes_once_there_is_room() {
+    let Some(models) = models_or_skip() else { return };
+    let home = tempfile::tempdir().unwrap();
+    // `ulimit -f` caps the size of any file the build writes, as a full disk
+    // would (SIGXFSZ ignored, so writes fail instead of killing the process).
+    let program = build(home.path(), &models);
+    let args: Vec<String> = program.get_args().map(|a| format!("'{}'", a.to_string_lossy())).collect();
+    let script = format!("trap '' XFSZ; ulimit -f 1000; exec '{}' {}", env!("CARGO_BIN_EXE_alter"), args.join(" "));
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .env("ALTER_HOME", home.path())
+        .env("ALTER_MODELS_DIR", &models)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the build succeeded under a file size limit");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let said = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default().to_lowercase();
+    assert!(said.contains("disk") && said.contains("try again"), "{err}");
+    let done = finish(home.path(), &models);
+    assert_eq!(done["ingest"]["files"], 4, "{}", done["ingest"]);
+    assert_eq!(done["ingest"]["failed"].as_array().map(Vec::len), Some(0), "{}", done["ingest"]);
 }
