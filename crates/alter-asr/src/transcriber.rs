@@ -237,8 +237,18 @@ pub(crate) fn full_params<'a>(opts: &'a TranscribeOptions, n_samples: usize, thr
         }
     };
     p.set_audio_ctx(ctx);
+    // Speech carries at most ~15 tokens a second (Mandarin, one or two per
+    // character); a clip's segment longer than that is a repetition loop, and
+    // with the temperature fallback a loop could otherwise run for minutes.
+    let seconds = n_samples as f64 / RATE as f64;
+    if seconds < 30.0 {
+        p.set_max_tokens((seconds * TOKENS_PER_S).ceil() as i32 + 32);
+    }
     p
 }
+
+/// The most tokens per second of audio that speech produces (see [`full_params`]).
+const TOKENS_PER_S: f64 = 15.0;
 
 pub(crate) fn check_audio(audio: &[f32]) -> Result<(), AsrError> {
     if audio.len() < (RATE as usize / 10) {
