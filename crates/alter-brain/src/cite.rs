@@ -3,9 +3,9 @@
 //! Inline markers ("[1]", "[1, 2]", "【2】", "[source 3]") are parsed; markers
 //! that name no source are dropped; a marker whose sentence another source
 //! plainly supports better (a number the cited source lacks) is moved to
-//! that source. A marker that opens its sentence cites the words after it. When the
-//! model cites nothing yet the answer clearly uses a snippet, the snippet
-//! is attributed by lexical overlap. Citations come out in order of first
+//! that source. A marker that opens its sentence cites the words after it.
+//! When the model cites nothing yet the answer clearly uses a snippet, the
+//! snippet is attributed by lexical overlap. Citations come out in order of first
 //! use, each once.
 
 use std::sync::OnceLock;

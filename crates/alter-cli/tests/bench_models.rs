@@ -8,13 +8,7 @@ use std::process::Command;
 
 #[test]
 fn every_model_loads_and_runs_once() {
-    let Some(models) = std::env::var_os("ALTER_MODELS_DIR") else {
-        if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") {
-            eprintln!("skipping: ALTER_MODELS_DIR is not set (ALTER_SKIP_MODEL_TESTS=1)");
-            return;
-        }
-        panic!("ALTER_MODELS_DIR is not set; run: alter models fetch");
-    };
+    let Some(models) = alter_models::testing::models_dir_or_skip() else { return };
     let home = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_alter"))
         .env("ALTER_HOME", home.path())

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use alter_models::testing::models_dir_or_skip;
 use serde_json::Value;
 
 fn eval_dir() -> PathBuf {
@@ -27,18 +28,6 @@ fn build(home: &Path, models: &Path) -> Command {
         .arg(eval_dir())
         .stdin(Stdio::null());
     cmd
-}
-
-fn models_or_skip() -> Option<PathBuf> {
-    let models = std::env::var_os("ALTER_MODELS_DIR").map(PathBuf::from);
-    if models.is_none() {
-        if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") {
-            eprintln!("skipping: ALTER_MODELS_DIR is not set (ALTER_SKIP_MODEL_TESTS=1)");
-            return None;
-        }
-        panic!("ALTER_MODELS_DIR is not set; run: alter models fetch");
-    }
-    models
 }
 
 fn finish(home: &Path, models: &Path) -> Value {
@@ -69,7 +58,7 @@ async fn twin_state(home: &Path, report: &Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_build_resumes_and_ends_with_the_same_twin() {
-    let Some(models) = models_or_skip() else { return };
+    let Some(models) = models_dir_or_skip() else { return };
     let straight = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let whole = finish(straight.path(), &models);
@@ -97,7 +86,7 @@ async fn a_killed_build_resumes_and_ends_with_the_same_twin() {
 
 #[test]
 fn a_build_on_a_full_disk_stops_with_a_clear_error_and_finishes_once_there_is_room() {
-    let Some(models) = models_or_skip() else { return };
+    let Some(models) = models_dir_or_skip() else { return };
     let home = tempfile::tempdir().unwrap();
     // `ulimit -f` caps the size of any file the build writes, as a full disk
     // would (SIGXFSZ ignored, so writes fail instead of killing the process).

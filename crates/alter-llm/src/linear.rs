@@ -131,44 +131,30 @@ impl QMat {
     fn forward_q8(&self, x: &Tensor, m: usize) -> Result<Tensor, LlmError> {
         let xs = x.to_vec2::<f32>()?;
         let mut xq: Vec<quant::Q8Blocks> = xs.par_iter().map(|r| quant::Q8Blocks::quantize(r)).collect();
+        let zero = quant::Q8Blocks::quantize(&vec![0f32; self.cols]);
         #[cfg(target_arch = "x86_64")]
         if quant::vnni::available() {
-            return self.forward_vnni(&xq, m);
+            // Eight tokens per pass, two blocks per instruction ([`quant::vnni`]).
+            use quant::vnni::Q8Lanes;
+            let mut lanes: Vec<Q8Lanes> = xq.par_iter().map(Q8Lanes::new).collect();
+            lanes.resize(m.div_ceil(8) * 8, Q8Lanes::new(&zero));
+            return self.prefill_rows(&lanes, m, |row, group: [&Q8Lanes; 8]| quant::dot_row_lanes(self.ty, row, group));
         }
-        // Pad to a multiple of four tokens with zeros (their results are dropped).
-        let zero = quant::Q8Blocks::quantize(&vec![0f32; self.cols]);
-        while !xq.len().is_multiple_of(4) {
-            xq.push(zero.clone());
-        }
-        let mp = xq.len();
-        let data = self.bytes();
-        const ROWS: usize = 16;
-        // [rows, m] computed in parallel chunks of weight rows, transposed at the end.
-        let mut out_t = vec![0f32; self.rows * mp];
-        out_t.par_chunks_mut(ROWS * mp).enumerate().for_each(|(i, o)| {
-            for (j, orow) in o.chunks_exact_mut(mp).enumerate() {
-                let r = i * ROWS + j;
-                let row = &data[r * self.row_bytes..(r + 1) * self.row_bytes];
-                for (t, four) in xq.chunks_exact(4).enumerate() {
-                    let got = quant::dot_row_x4(self.ty, row, [&four[0], &four[1], &four[2], &four[3]]);
-                    orow[t * 4..t * 4 + 4].copy_from_slice(&got);
-                }
-            }
-        });
-        let y = Tensor::from_vec(out_t, (self.rows, mp), &Device::Cpu)?;
-        Ok(y.narrow(1, 0, m)?.t()?.contiguous()?)
+        xq.resize(m.div_ceil(4) * 4, zero);
+        self.prefill_rows(&xq, m, |row, four: [&quant::Q8Blocks; 4]| quant::dot_row_x4(self.ty, row, four))
     }
 
-    /// [`Self::forward_q8`] on AVX-512 VNNI: eight tokens per pass over each
-    /// weight row, two blocks per instruction ([`quant::vnni`]).
-    #[cfg(target_arch = "x86_64")]
-    fn forward_vnni(&self, xq: &[quant::Q8Blocks], m: usize) -> Result<Tensor, LlmError> {
-        use quant::vnni::Q8Lanes;
-        const N: usize = 8;
-        let mut xs: Vec<Q8Lanes> = xq.par_iter().map(Q8Lanes::new).collect();
-        // Padding tokens are zeros (their results are dropped).
-        let zero = Q8Lanes::new(&quant::Q8Blocks::quantize(&vec![0f32; self.cols]));
-        xs.resize(m.div_ceil(N) * N, zero);
+    /// Every weight row against `xs` in groups of `N` tokens (`dot` gives one
+    /// row's results for one group), rows split across the thread pool; the
+    /// `[rows, N·groups]` products come back as `[m, rows]`. `xs` is padded to
+    /// a multiple of `N` (the padding's results are dropped).
+    fn prefill_rows<T: Sync, const N: usize>(
+        &self,
+        xs: &[T],
+        m: usize,
+        dot: impl Fn(&[u8], [&T; N]) -> [f32; N] + Sync,
+    ) -> Result<Tensor, LlmError> {
+        debug_assert!(xs.len().is_multiple_of(N) && xs.len() >= m);
         let mp = xs.len();
         let data = self.bytes();
         const ROWS: usize = 16;
@@ -178,7 +164,7 @@ impl QMat {
                 let r = i * ROWS + j;
                 let row = &data[r * self.row_bytes..(r + 1) * self.row_bytes];
                 for (group, out) in xs.chunks_exact(N).zip(orow.chunks_exact_mut(N)) {
-                    out.copy_from_slice(&quant::dot_row_lanes::<N>(self.ty, row, std::array::from_fn(|t| &group[t])));
+                    out.copy_from_slice(&dot(row, std::array::from_fn(|t| &group[t])));
                 }
             }
         });

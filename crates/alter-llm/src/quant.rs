@@ -306,7 +306,7 @@ mod avx2 {
     /// Expands one Q5_0 (22-byte) or Q8_0 (34-byte) block to 32 signed bytes.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn weights<const Q5: bool>(b: &[u8]) -> __m256i {
+    pub(super) fn weights<const Q5: bool>(b: &[u8]) -> __m256i {
         if Q5 {
             // SAFETY: the caller passes a whole 22-byte block (2 scale, 4 high bits, 16 nibbles).
             let nibbles = unsafe { _mm_loadu_si128(b[6..].as_ptr() as *const __m128i) };

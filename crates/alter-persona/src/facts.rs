@@ -298,13 +298,13 @@ fn first_person(text: &str) -> bool {
         || text.contains('我')
 }
 
-/// Extracts the owner's self-facts from their texts, deduplicated (the first
-/// source wins, the highest confidence is kept).
 /// How far a fact heard in a voice sample is trusted against one read in a
 /// document: a transcript's "I'm Meyer" (0.9 × 0.6) ranks below a profile
 /// page's title "Maya Okafor" (0.6).
 pub const SPOKEN_TRUST: f32 = 0.6;
 
+/// Extracts the owner's self-facts from their texts, deduplicated (the first
+/// source wins, the highest confidence is kept).
 pub fn extract_facts(texts: &[OwnerText]) -> Vec<SelfFact> {
     let mut facts: Vec<SelfFact> = Vec::new();
     let mut add = |fact: SelfFact| {
@@ -316,6 +316,8 @@ pub fn extract_facts(texts: &[OwnerText]) -> Vec<SelfFact> {
         }
     };
     for t in texts {
+        // Speech recognition mishears names and terms; what a document states outranks it.
+        let trust = if t.spoken { SPOKEN_TRUST } else { 1.0 };
         let owner_voice = first_person(&t.text);
         // Profile pages often put the name only in the title.
         let title =
@@ -327,11 +329,9 @@ pub fn extract_facts(texts: &[OwnerText]) -> Vec<SelfFact> {
                 sentence: name,
                 source: t.source.clone(),
                 origin: FactOrigin::Rules,
-                confidence: 0.6,
+                confidence: 0.6 * trust,
             });
         }
-        // Speech recognition mishears names and terms; what a document states outranks it.
-        let trust = if t.spoken { SPOKEN_TRUST } else { 1.0 };
         for sentence in text::sentences(&t.text) {
             for (kind, value, confidence) in facts_in_sentence(&sentence) {
                 add(SelfFact {

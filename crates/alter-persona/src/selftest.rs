@@ -3,10 +3,10 @@
 //!
 //! Questions come from two shapes of text: table rows ("column: value"
 //! pairs, or a CSV header with its rows), asked as people ask them ("How
-//! many vans does Antwerp have?"), and fact sentences carrying a
-//! number or a date, asked in place as echo questions in the second person
-//! ("I joined in September 2021" → "You joined when?"). Generation is rule-based and deterministic, so a rebuilt
-//! twin is tested on the same questions. Unanswerable probes are kept only
+//! many vans does Antwerp have?"), and fact sentences carrying a number or a
+//! date, asked in place as echo questions in the second person ("I joined in
+//! September 2021" → "You joined when?"). Generation is rule-based and
+//! deterministic, so a rebuilt twin is tested on the same questions. Unanswerable probes are kept only
 //! when none of their content words occur in the documents. Grading uses the
 //! same functions as `alter eval` ([`crate::eval`]).
 

@@ -52,14 +52,9 @@ pub fn is_disk_error(e: &sqlx::Error) -> bool {
         sqlx::Error::Database(d) => {
             d.code().and_then(|c| c.parse::<i64>().ok()).is_some_and(|c| matches!(c & 0xff, SQLITE_IOERR | SQLITE_FULL))
         }
-        sqlx::Error::Io(io) => matches!(io.raw_os_error(), Some(libc_errno::ENOSPC | libc_errno::EFBIG)),
+        sqlx::Error::Io(io) => matches!(io.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::FileTooLarge),
         _ => false,
     }
-}
-
-mod libc_errno {
-    pub const EFBIG: i32 = 27;
-    pub const ENOSPC: i32 = 28;
 }
 
 fn query_failure(e: &sqlx::Error) -> String {

@@ -11,6 +11,7 @@
 use std::arch::x86_64::*;
 
 use super::Q8Blocks;
+use super::avx2::weights;
 
 /// Activations laid out for the kernel: bytes offset by 128 and each block's
 /// scale repeated over the eight 32-bit lanes its products land in.
@@ -90,22 +91,4 @@ pub unsafe fn dot_row<const Q5: bool, const N: usize>(row: &[u8], xs: [&Q8Lanes;
 #[inline]
 fn scale(b: &[u8]) -> f32 {
     half::f16::from_le_bytes([b[0], b[1]]).to_f32()
-}
-
-/// Expands one Q5_0 (22-byte) or Q8_0 (34-byte) block to 32 signed bytes.
-#[inline]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl")]
-fn weights<const Q5: bool>(b: &[u8]) -> __m256i {
-    if Q5 {
-        // SAFETY: a whole 22-byte block: 2 scale, 4 high bits, 16 nibbles.
-        let nibbles = unsafe { _mm_loadu_si128(b[6..].as_ptr() as *const __m128i) };
-        let both = _mm256_set_m128i(_mm_srli_epi16(nibbles, 4), nibbles);
-        let low = _mm256_and_si256(both, _mm256_set1_epi8(0x0f));
-        // value − 16: 0xF0 (−16 as a signed byte) OR-ed in where the fifth bit is clear.
-        let fifth = _mm256_movm_epi8(u32::from_le_bytes([b[2], b[3], b[4], b[5]]));
-        _mm256_or_si256(low, _mm256_andnot_si256(fifth, _mm256_set1_epi8(0xf0u8 as i8)))
-    } else {
-        // SAFETY: a whole 34-byte block: 2 scale, 32 values.
-        unsafe { _mm256_loadu_si256(b[2..].as_ptr() as *const __m256i) }
-    }
 }
