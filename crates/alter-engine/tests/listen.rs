@@ -95,9 +95,37 @@ async fn silence_noise_cancel_and_wrong_rates_are_clear_errors() {
     assert_eq!(err.code(), ErrorCode::InvalidInput, "{err}");
 }
 
+/// A room microphone: the person's voice, plus the twin's reply coming back
+/// from the speaker for as long as the reply plays.
+struct RoomMic {
+    voice: Vec<f32>,
+    echo: Vec<f32>,
+    playing: alter_engine::PlaybackProbe,
+    pos: usize,
+}
+
+impl alter_audio::io::AudioSource for RoomMic {
+    fn sample_rate(&self) -> u32 {
+        RATE
+    }
+    fn read_chunk(&mut self) -> Result<Option<Vec<f32>>, alter_audio::AudioError> {
+        if self.pos >= self.voice.len() {
+            return Ok(None);
+        }
+        let end = (self.pos + 512).min(self.voice.len());
+        let echo = self.playing.level_db().is_some();
+        let chunk = (self.pos..end)
+            .map(|i| self.voice[i] + if echo { self.echo.get(i).copied().unwrap_or(0.0) } else { 0.0 })
+            .collect();
+        self.pos = end;
+        Ok(Some(chunk))
+    }
+}
+
 /// Hands-free barge-in: the twin's reply plays and comes back into the
 /// microphone; the person asks over it 1.5 s in. The echo alone starts
-/// nothing; the person's question does, and is what is transcribed.
+/// nothing; the person's question does, stops the reply (as the app does),
+/// and is what is transcribed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_question_said_over_the_twins_reply_is_heard_and_its_echo_is_not() {
     let home = tempfile::tempdir().unwrap();
@@ -112,35 +140,37 @@ async fn a_question_said_over_the_twins_reply_is_heard_and_its_echo_is_not() {
         .unwrap();
     let reply16 = alter_audio::resample(&speech.samples, speech.sample_rate, RATE).unwrap();
     let question = alter_audio::decode_file(&eval_audio("d01.wav"), RATE).unwrap().samples;
-    // The microphone: the reply 12 dB down after 25 ms, the question from 1.5 s, then quiet.
+    // The microphone: the reply 12 dB down after 25 ms while it plays, the question from 1.5 s, then quiet.
     let at = (1.5 * RATE as f32) as usize;
     let delay = RATE as usize / 40;
-    let mut mic = vec![0.0f32; (reply16.len() + delay).max(at + question.len()) + RATE as usize];
-    for (i, s) in reply16.iter().enumerate() {
-        mic[i + delay] += 0.25 * s;
-    }
-    for (i, s) in question.iter().enumerate() {
-        mic[at + i] += s;
-    }
+    let mut voice = vec![0.0f32; (reply16.len() + delay).max(at + question.len()) + RATE as usize];
+    voice[at..at + question.len()].copy_from_slice(&question);
+    let mut echo = vec![0.0f32; delay];
+    echo.extend(reply16.iter().map(|s| 0.25 * s));
     // The recogniser loads before the reply starts: in the app it is loaded
     // long before, and a load inside the timed window would put the speaker
     // ahead of the microphone the gate compares it with.
     engine.transcriber().await.unwrap();
     let playback = alter_engine::Playback::start(speech.samples.clone(), speech.sample_rate, |_| {});
-    let opts = ListenOptions { playing: Some(playback.probe()), ..ListenOptions::default() };
+    let probe = playback.probe();
+    let playback = Arc::new(Mutex::new(Some(playback)));
+    let opts = ListenOptions { playing: Some(probe.clone()), ..ListenOptions::default() };
     let started = std::time::Instant::now();
     let first_start = Arc::new(Mutex::new(None));
     let mark = Arc::clone(&first_start);
-    let source = Box::new(RealTime::new(MemorySource::new(Audio::new(mic, RATE), 512)));
+    let interrupt = Arc::clone(&playback);
+    let source = Box::new(RealTime::new(RoomMic { voice, echo, playing: probe, pos: 0 }));
     let heard = engine
         .listen(source, opts, CancelToken::new(), move |e| {
             if e == ListenEvent::SpeechStarted {
                 mark.lock().unwrap().get_or_insert(started.elapsed());
+                // The app stops the reply the moment the person starts.
+                interrupt.lock().unwrap().take();
             }
         })
         .await
         .expect("the question said over the reply is heard");
-    drop(playback);
+    playback.lock().unwrap().take();
     let start = first_start.lock().unwrap().expect("speech started");
     eprintln!("barge-in: the person's speech was taken {start:?} after listening began (they spoke at 1.5 s)");
     assert!(start >= Duration::from_millis(1_450), "the twin's echo was taken for the person: {start:?}");
