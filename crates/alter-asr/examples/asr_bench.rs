@@ -15,6 +15,7 @@ fn main() -> anyhow::Result<()> {
     for clip in ["d03", "d07"] {
         let opts = AsrBenchOptions {
             model: model.clone(),
+            reference_model: Some(models.join("whisper").join(alter_asr::F16_MODEL_FILE)),
             audio: eval.join("audio").join(format!("{clip}.wav")),
             repeats,
             transcribe: TranscribeOptions { timestamps: false, ..Default::default() },

@@ -14,7 +14,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use whisper_rs::{WhisperContext, WhisperContextParameters};
 
-use crate::transcriber::{RATE, check_audio, full_params};
+use crate::detect::LanguageDetector;
+use crate::transcriber::{RATE, check_audio, detected, full_params};
 use crate::{
     AsrError, Language, TranscribeOptions, Transcriber, TranscriberOptions, character_error_rate, word_error_rate,
 };
@@ -22,6 +23,8 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct AsrBenchOptions {
     pub model: PathBuf,
+    /// The same model in another format, timed bare as a third column (the f16 file beside Q8_0).
+    pub reference_model: Option<PathBuf>,
     pub audio: PathBuf,
     pub repeats: usize,
     pub transcribe: TranscribeOptions,
@@ -42,14 +45,20 @@ pub struct AsrBenchReport {
     pub overhead_pct: f64,
     pub text_ours: String,
     pub text_bare: String,
+    /// The reference model's file name, seconds and text, when one was timed.
+    pub reference_model: Option<String>,
+    pub reference_s: Option<f64>,
+    pub reference_rtf: Option<f64>,
+    pub text_reference: Option<String>,
 }
 
 impl AsrBenchReport {
     /// A side-by-side table for the terminal.
     pub fn table(&self) -> String {
-        format!(
+        let cell = |v: Option<f64>, places: usize| v.map_or(String::new(), |v| format!("{v:>14.places$}"));
+        let mut out = format!(
             "ASR real-time factor on {} ({:.2} s audio, {} threads, median of {})\n\
-             {:<22}{:>10}{:>10}\n{:<22}{:>10.3}{:>10.3}\n{:<22}{:>10.4}{:>10.4}\noverhead of our wrapper: {:+.1} %\n",
+             {:<22}{:>10}{:>10}{}\n{:<22}{:>10.3}{:>10.3}{}\n{:<22}{:>10.4}{:>10.4}{}\noverhead of our wrapper: {:+.1} %\n",
             self.audio_file,
             self.audio_s,
             self.threads,
@@ -57,14 +66,21 @@ impl AsrBenchReport {
             "",
             "ours",
             "bare",
+            if self.reference_s.is_some() { format!("{:>14}", "bare, f16") } else { String::new() },
             "seconds",
             self.ours_s,
             self.bare_s,
+            cell(self.reference_s, 3),
             "RTF",
             self.ours_rtf,
             self.bare_rtf,
+            cell(self.reference_rtf, 4),
             self.overhead_pct
-        )
+        );
+        if let (Some(model), Some(s)) = (&self.reference_model, self.reference_s) {
+            out.push_str(&format!("ours against bare {model}: {:.2}x as fast\n", s / self.ours_s.max(1e-9)));
+        }
+        out
     }
 }
 
@@ -73,49 +89,79 @@ fn median(mut v: Vec<f64>) -> f64 {
     if v.is_empty() { 0.0 } else { v[v.len() / 2] }
 }
 
-/// Times our wrapper and bare whisper-rs on the same file and settings.
+/// whisper-rs called bare: a context, a state and the same language detection as ours.
+struct Bare {
+    state: whisper_rs::WhisperState,
+    detector: LanguageDetector,
+    threads: usize,
+}
+
+impl Bare {
+    fn load(model: &Path, threads: usize) -> Result<Self, AsrError> {
+        let load_err =
+            |e: whisper_rs::WhisperError| AsrError::ModelLoad { path: model.to_path_buf(), reason: e.to_string() };
+        let path = model.to_str().ok_or_else(|| AsrError::ModelMissing(model.to_path_buf()))?;
+        let mut cparams = WhisperContextParameters::default();
+        cparams.use_gpu(false);
+        let ctx = WhisperContext::new_with_params(path, cparams).map_err(load_err)?;
+        let state = ctx.create_state().map_err(load_err)?;
+        let detector = LanguageDetector::new(&ctx, threads).map_err(load_err)?;
+        Ok(Self { state, detector, threads })
+    }
+
+    fn once(&mut self, audio: &[f32], opts: &TranscribeOptions) -> Result<(f64, String), AsrError> {
+        let t = Instant::now();
+        let opts = detected(&mut self.detector, audio, opts, self.threads)?;
+        self.state
+            .full(full_params(&opts, audio.len(), self.threads), audio)
+            .map_err(|e| AsrError::Decode(e.to_string()))?;
+        let mut text = String::new();
+        for i in 0..self.state.full_n_segments() {
+            if let Some(seg) = self.state.get_segment(i) {
+                text.push_str(&seg.to_str_lossy().map_err(|e| AsrError::Decode(e.to_string()))?);
+            }
+        }
+        Ok((t.elapsed().as_secs_f64(), text.trim().to_string()))
+    }
+}
+
+/// Times our wrapper and bare whisper-rs on the same file and settings (and
+/// bare whisper-rs on the reference model, when given).
 pub fn run_asr_bench(opts: &AsrBenchOptions) -> Result<AsrBenchReport, AsrError> {
     let audio = alter_audio::decode_file(&opts.audio, RATE)?.samples;
     check_audio(&audio)?;
     let ours = Transcriber::load(&opts.model, &TranscriberOptions { threads: opts.threads })?;
     let threads = ours.threads();
-    let path = opts.model.to_str().ok_or_else(|| AsrError::ModelMissing(opts.model.clone()))?;
-    let load_err =
-        |e: whisper_rs::WhisperError| AsrError::ModelLoad { path: opts.model.clone(), reason: e.to_string() };
-    let mut cparams = WhisperContextParameters::default();
-    cparams.use_gpu(false);
-    let ctx = WhisperContext::new_with_params(path, cparams).map_err(load_err)?;
-    let mut state = ctx.create_state().map_err(load_err)?;
-
-    let mut bare_once = || -> Result<(f64, String), AsrError> {
-        let t = Instant::now();
-        state
-            .full(full_params(&opts.transcribe, audio.len(), threads), &audio)
-            .map_err(|e| AsrError::Decode(e.to_string()))?;
-        let mut text = String::new();
-        for i in 0..state.full_n_segments() {
-            if let Some(seg) = state.get_segment(i) {
-                text.push_str(&seg.to_str_lossy().map_err(|e| AsrError::Decode(e.to_string()))?);
-            }
-        }
-        Ok((t.elapsed().as_secs_f64(), text.trim().to_string()))
+    let mut bare = Bare::load(&opts.model, threads)?;
+    let mut reference = match opts.reference_model.as_deref().filter(|m| m.is_file()) {
+        Some(m) => Some(Bare::load(m, threads)?),
+        None => None,
     };
-    // Warm-up both (page cache, allocator, CPU frequency).
-    bare_once()?;
+    // Warm-up every side (page cache, allocator, CPU frequency).
+    bare.once(&audio, &opts.transcribe)?;
     ours.transcribe_blocking(&audio, &opts.transcribe)?;
-    let (mut t_ours, mut t_bare) = (Vec::new(), Vec::new());
-    let (mut text_ours, mut text_bare) = (String::new(), String::new());
+    if let Some(r) = reference.as_mut() {
+        r.once(&audio, &opts.transcribe)?;
+    }
+    let (mut t_ours, mut t_bare, mut t_ref) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut text_ours, mut text_bare, mut text_ref) = (String::new(), String::new(), None);
     for _ in 0..opts.repeats.max(1) {
         let t = Instant::now();
         let tr = ours.transcribe_blocking(&audio, &opts.transcribe)?;
         t_ours.push(t.elapsed().as_secs_f64());
         text_ours = tr.text;
-        let (s, text) = bare_once()?;
+        let (s, text) = bare.once(&audio, &opts.transcribe)?;
         t_bare.push(s);
         text_bare = text;
+        if let Some(r) = reference.as_mut() {
+            let (s, text) = r.once(&audio, &opts.transcribe)?;
+            t_ref.push(s);
+            text_ref = Some(text);
+        }
     }
     let audio_s = audio.len() as f64 / RATE as f64;
     let (ours_s, bare_s) = (median(t_ours), median(t_bare));
+    let reference_s = reference.is_some().then(|| median(t_ref));
     Ok(AsrBenchReport {
         audio_file: opts.audio.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         audio_s,
@@ -128,6 +174,15 @@ pub fn run_asr_bench(opts: &AsrBenchOptions) -> Result<AsrBenchReport, AsrError>
         overhead_pct: (ours_s - bare_s) / bare_s * 100.0,
         text_ours,
         text_bare,
+        reference_model: reference
+            .is_some()
+            .then(|| {
+                opts.reference_model.as_ref().and_then(|m| m.file_name()).map(|n| n.to_string_lossy().into_owned())
+            })
+            .flatten(),
+        reference_s,
+        reference_rtf: reference_s.map(|s| s / audio_s),
+        text_reference: text_ref,
     })
 }
 

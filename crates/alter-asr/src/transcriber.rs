@@ -15,6 +15,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
 
+use crate::detect::LanguageDetector;
 use crate::options::default_threads;
 use crate::{AsrError, AudioContext, Language, TranscribeOptions, TranscriberOptions, to_simplified};
 
@@ -149,16 +150,17 @@ impl Drop for Transcriber {
 
 fn worker(path: PathBuf, threads: usize, rx: mpsc::Receiver<Request>, ready: mpsc::SyncSender<Result<(), AsrError>>) {
     whisper_rs::install_logging_hooks(); // keep whisper.cpp's chatter off stderr
-    let load = || -> Result<(WhisperContext, WhisperState), AsrError> {
+    let load = || -> Result<(WhisperContext, WhisperState, LanguageDetector), AsrError> {
         let load_err = |reason: String| AsrError::ModelLoad { path: path.clone(), reason };
         let path_str = path.to_str().ok_or_else(|| load_err("the path is not valid UTF-8".into()))?;
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
         let ctx = WhisperContext::new_with_params(path_str, params).map_err(|e| load_err(e.to_string()))?;
         let state = ctx.create_state().map_err(|e| load_err(e.to_string()))?;
-        Ok((ctx, state))
+        let detector = LanguageDetector::new(&ctx, threads).map_err(|e| load_err(e.to_string()))?;
+        Ok((ctx, state, detector))
     };
-    let (ctx, mut state) = match catch_unwind(AssertUnwindSafe(load)) {
+    let (ctx, mut state, mut detector) = match catch_unwind(AssertUnwindSafe(load)) {
         Ok(Ok(pair)) => pair,
         Ok(Err(e)) => {
             let _ = ready.send(Err(e));
@@ -171,20 +173,21 @@ fn worker(path: PathBuf, threads: usize, rx: mpsc::Receiver<Request>, ready: mps
     };
     let _ = ready.send(Ok(()));
     while let Ok(req) = rx.recv() {
-        let result = match catch_unwind(AssertUnwindSafe(|| run(&mut state, &req.audio, &req.opts, threads))) {
-            Ok(r) => r,
-            Err(_) => {
-                // The state may be half-written; start a fresh one.
-                match ctx.create_state() {
-                    Ok(s) => state = s,
-                    Err(_) => {
-                        reply(req.reply, Err(AsrError::Panicked));
-                        return;
+        let result =
+            match catch_unwind(AssertUnwindSafe(|| run(&mut state, &mut detector, &req.audio, &req.opts, threads))) {
+                Ok(r) => r,
+                Err(_) => {
+                    // The states may be half-written; start fresh ones.
+                    match ctx.create_state().and_then(|s| Ok((s, LanguageDetector::new(&ctx, threads)?))) {
+                        Ok((s, d)) => (state, detector) = (s, d),
+                        Err(_) => {
+                            reply(req.reply, Err(AsrError::Panicked));
+                            return;
+                        }
                     }
+                    Err(AsrError::Panicked)
                 }
-                Err(AsrError::Panicked)
-            }
-        };
+            };
         reply(req.reply, result);
     }
 }
@@ -247,6 +250,20 @@ pub(crate) fn full_params<'a>(opts: &'a TranscribeOptions, n_samples: usize, thr
     p
 }
 
+/// `opts` with [`Language::Auto`] replaced by the language `detector` hears.
+pub(crate) fn detected(
+    detector: &mut LanguageDetector,
+    audio: &[f32],
+    opts: &TranscribeOptions,
+    threads: usize,
+) -> Result<TranscribeOptions, AsrError> {
+    let mut opts = opts.clone();
+    if opts.language == Language::Auto {
+        opts.language = detector.detect(audio, threads).map_err(|e| AsrError::Decode(e.to_string()))?;
+    }
+    Ok(opts)
+}
+
 /// The most tokens per second of audio that speech produces (see [`full_params`]).
 const TOKENS_PER_S: f64 = 15.0;
 
@@ -262,12 +279,14 @@ pub(crate) fn check_audio(audio: &[f32]) -> Result<(), AsrError> {
 
 fn run(
     state: &mut WhisperState,
+    detector: &mut LanguageDetector,
     audio: &[f32],
     opts: &TranscribeOptions,
     threads: usize,
 ) -> Result<Transcript, AsrError> {
     check_audio(audio)?;
     let started = Instant::now();
+    let opts = &detected(detector, audio, opts, threads)?;
     let params = full_params(opts, audio.len(), threads);
     state.full(params, audio).map_err(|e| AsrError::Decode(e.to_string()))?;
     let decode_s = started.elapsed().as_secs_f64();

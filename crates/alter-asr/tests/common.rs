@@ -1,4 +1,4 @@
-//! Finding the real Whisper model for tests: `$ALTER_MODELS_DIR/whisper/ggml-base.bin`.
+//! Finding the real Whisper model for tests: `$ALTER_MODELS_DIR/whisper/ggml-base-q8_0.bin`.
 //! Absent model: the test fails saying `run: alter models fetch`, unless
 //! ALTER_SKIP_MODEL_TESTS=1, in which case it prints why it skips.
 
@@ -14,7 +14,7 @@ pub fn whisper_model() -> Option<PathBuf> {
                 "Whisper model not found at {} (ALTER_MODELS_DIR={:?}); run: alter models fetch",
                 path.as_ref()
                     .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "$ALTER_MODELS_DIR/whisper/ggml-base.bin".into()),
+                    .unwrap_or_else(|| "$ALTER_MODELS_DIR/whisper/ggml-base-q8_0.bin".into()),
                 dir
             );
             if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") {

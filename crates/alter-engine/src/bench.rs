@@ -282,6 +282,7 @@ fn asr(inputs: &BenchInputs) -> Result<(String, serde_json::Value), EngineError>
     for clip in &clips {
         let opts = alter_asr::AsrBenchOptions {
             model: model.clone(),
+            reference_model: Some(inputs.models_dir.join("whisper").join(alter_asr::F16_MODEL_FILE)),
             audio: clip.clone(),
             // A minute of speech is timed once; the short clips take the median of three.
             repeats: if clip.starts_with(reels.path()) { 1 } else { 3 },

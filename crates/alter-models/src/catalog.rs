@@ -25,7 +25,7 @@ pub const USER_CATALOG_FILE: &str = "user-models.toml";
 /// The built-in models other crates refer to. Each maps to a catalog id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ModelId {
-    /// Whisper base, multilingual, ggml (`whisper/ggml-base.bin`).
+    /// Whisper base, multilingual, ggml with Q8_0 matrices (`whisper/ggml-base-q8_0.bin`).
     WhisperBase,
     /// Piper voice en_US joe medium (`piper/en_US-joe-medium.onnx` + `.onnx.json`).
     PiperJoe,
@@ -82,7 +82,7 @@ impl ModelId {
     /// The primary path (file or folder) relative to the models folder.
     pub fn relative_path(self) -> &'static str {
         match self {
-            ModelId::WhisperBase => "whisper/ggml-base.bin",
+            ModelId::WhisperBase => "whisper/ggml-base-q8_0.bin",
             ModelId::PiperJoe => "piper/en_US-joe-medium.onnx",
             ModelId::OnnxRuntime => "onnxruntime/libonnxruntime.so",
             ModelId::E5Small => "embed/multilingual-e5-small",

@@ -7,7 +7,7 @@
 //!
 //! | model ([`ModelId`])            | path                                                         |
 //! |--------------------------------|--------------------------------------------------------------|
-//! | `WhisperBase`                  | `whisper/ggml-base.bin`                                      |
+//! | `WhisperBase`                  | `whisper/ggml-base-q8_0.bin`                                 |
 //! | `PiperJoe`                     | `piper/en_US-joe-medium.onnx` + `piper/en_US-joe-medium.onnx.json` |
 //! | `OnnxRuntime`                  | `onnxruntime/libonnxruntime.so`                              |
 //! | `E5Small`                      | `embed/multilingual-e5-small/{model.safetensors,config.json,tokenizer.json}` |

@@ -56,7 +56,7 @@ impl ModelPaths {
         resolve(&self.root, id)
     }
 
-    /// `whisper/ggml-base.bin`.
+    /// `whisper/ggml-base-q8_0.bin`.
     pub fn whisper_base(&self) -> Result<PathBuf, ModelError> {
         self.resolve(ModelId::WhisperBase)
     }

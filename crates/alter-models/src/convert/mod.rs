@@ -7,7 +7,7 @@
 //!
 //! | name               | inputs                          | outputs                    |
 //! |--------------------|---------------------------------|----------------------------|
-//! | `ct2-whisper-ggml` | `model.bin`, `vocabulary.txt`   | `ggml-base.bin`            |
+//! | `ct2-whisper-ggml` | `model.bin`, `vocabulary.txt`   | `ggml-base.bin` (f16), `ggml-base-q8_0.bin` |
 //! | `torch-legacy-safetensors` | `pretrained.pt`         | `resemblyzer.safetensors`  |
 //! | `e5s1-bert`        | `e5-small-q4.bin`               | `model.safetensors`, `config.json`, `tokenizer.json` |
 //!
@@ -18,6 +18,7 @@
 pub mod ct2;
 pub mod e5_bert;
 pub mod e5s1;
+pub mod ggml_q8;
 pub mod mel;
 pub mod whisper_ggml;
 
@@ -36,7 +37,8 @@ pub fn run(name: &str, staging: &Path, cancel: &CancelToken) -> Result<(), Model
             &staging.join("model.bin"),
             &staging.join("vocabulary.txt"),
             &staging.join("ggml-base.bin"),
-        ),
+        )
+        .and_then(|()| ggml_to_q8_0(&staging.join("ggml-base.bin"), &staging.join("ggml-base-q8_0.bin"))),
         "torch-legacy-safetensors" => torch_legacy_to_safetensors(
             &staging.join("pretrained.pt"),
             &staging.join("resemblyzer.safetensors"),
@@ -57,6 +59,16 @@ pub fn ct2_whisper_to_ggml(model_bin: &Path, vocabulary: &Path, out: &Path) -> R
     let mut w = BufWriter::with_capacity(1 << 20, file);
     whisper_ggml::convert(&model, &vocab, &mut w)
         .map_err(|e| ModelError::format(model_bin, "CTranslate2 Whisper model", e))?;
+    let file = w.into_inner().map_err(|e| ModelError::io("writing", out)(e.into_error()))?;
+    file.sync_all().map_err(ModelError::io("syncing", out))
+}
+
+/// Writes the f16 ggml Whisper model at `input` again at `out` with its matrices in Q8_0.
+pub fn ggml_to_q8_0(input: &Path, out: &Path) -> Result<(), ModelError> {
+    let buf = std::fs::read(input).map_err(ModelError::io("reading", input))?;
+    let file = std::fs::File::create(out).map_err(ModelError::io("writing", out))?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    ggml_q8::quantize(&buf, &mut w).map_err(|e| ModelError::format(input, "ggml Whisper model", e))?;
     let file = w.into_inner().map_err(|e| ModelError::io("writing", out)(e.into_error()))?;
     file.sync_all().map_err(ModelError::io("syncing", out))
 }
