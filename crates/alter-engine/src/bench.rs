@@ -5,7 +5,7 @@
 //! |-------------|------------------------------------------------------|----------------------------------|
 //! | `models`    | load time and one real inference of every model      | the model's own inference time   |
 //! | `retrieval` | ingest throughput, search p50/p95 at 10k/100k chunks, hit@k per method | naive scan, BM25 alone |
-//! | `asr`       | real-time factor; WER/CER on the eval's spoken questions | whisper-rs called bare        |
+//! | `asr`       | real-time factor; WER/CER on the eval's spoken questions and Piper round trips | whisper-rs called bare, on the Q8_0 and the f16 model |
 //! | `tts`       | real-time factor, time to first audio                | the PyPI `piper-tts` command     |
 //! | `llm`       | prefill and decode tok/s at 64/256/1024 tokens       | llama.cpp (`llama-cpp-python`)   |
 //! | `build`     | a build of 200 pages + 3 min of voice, stage by stage; peak memory | the development twin's build |
@@ -28,6 +28,7 @@ use crate::EngineError;
 
 mod build;
 mod reel;
+mod roundtrip;
 
 /// Benchmark names, in the order `alter bench` runs them.
 pub const NAMES: [&str; 6] = ["models", "retrieval", "asr", "tts", "llm", "build"];
@@ -284,8 +285,8 @@ fn asr(inputs: &BenchInputs) -> Result<(String, serde_json::Value), EngineError>
             model: model.clone(),
             reference_model: Some(inputs.models_dir.join("whisper").join(alter_asr::F16_MODEL_FILE)),
             audio: clip.clone(),
-            // A minute of speech is timed once; the short clips take the median of three.
-            repeats: if clip.starts_with(reels.path()) { 1 } else { 3 },
+            // The median of three runs each: one run of a shared machine can be 15 % off.
+            repeats: 3,
             transcribe: alter_asr::TranscribeOptions { timestamps: false, ..Default::default() },
             threads: Some(inputs.threads),
         };
@@ -296,5 +297,8 @@ fn asr(inputs: &BenchInputs) -> Result<(String, serde_json::Value), EngineError>
     let t = alter_asr::Transcriber::load(&model, &alter_asr::TranscriberOptions { threads: Some(inputs.threads) })?;
     let w = alter_asr::run_wer_bench(&t, &eval.join("questions.jsonl"), &eval.join("audio"))?;
     text.push_str(&w.table());
-    Ok((text, serde_json::json!({ "rtf": data, "wer": json(&w) })))
+    drop(t);
+    let trips = roundtrip::run(&inputs.models_dir, &eval.join("questions.jsonl"), inputs.threads)?;
+    text.push_str(&trips.to_string());
+    Ok((text, serde_json::json!({ "rtf": data, "wer": json(&w), "round_trips": json(&trips) })))
 }
