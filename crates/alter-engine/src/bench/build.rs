@@ -28,6 +28,10 @@ pub struct BuildTiming {
     pub chunks: usize,
     pub voice_seconds: f64,
     pub report_score: f32,
+    /// The tuned voice's distance from the owner's median pitch (semitones), before and after tuning.
+    pub pitch_error: (Option<f32>, Option<f32>),
+    /// Speaker similarity of the voice to the owner, before and after tuning.
+    pub similarity: (Option<f32>, Option<f32>),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +85,8 @@ async fn build(engine: &Engine, dir: &Path, name: &str) -> Result<BuildTiming, E
         chunks: report.ingest.chunks,
         voice_seconds: report.voice.samples.iter().map(|s| s.duration_s).sum(),
         report_score: report.report.score,
+        pitch_error: (report.voice.pitch_error_before, report.voice.pitch_error_after),
+        similarity: (report.voice.similarity_before, report.voice.similarity_after),
     })
 }
 
@@ -117,6 +123,18 @@ impl std::fmt::Display for BuildBench {
             d.voice_seconds,
             d.report_score * 100.0
         )?;
+        let value = |v: Option<f32>, places: usize| v.map_or("-".to_owned(), |v| format!("{v:.places$}"));
+        for t in [d, l] {
+            writeln!(
+                f,
+                "voice tuning ({}): pitch error {} → {} semitones, speaker similarity {} → {}",
+                t.twin,
+                value(t.pitch_error.0, 2),
+                value(t.pitch_error.1, 2),
+                value(t.similarity.0, 3),
+                value(t.similarity.1, 3)
+            )?;
+        }
         writeln!(f, "models were loaded by the development twin's build, before the large one")?;
         match self.peak_rss_mib {
             Some(mib) => writeln!(f, "peak memory (this process): {mib:.0} MiB"),
