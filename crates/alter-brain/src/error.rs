@@ -27,6 +27,7 @@ impl HasErrorCode for BrainError {
         match self {
             BrainError::EmptyQuestion => ErrorCode::InvalidInput,
             BrainError::Llm(e) => e.code(),
+            BrainError::Database(e) if alter_store::is_disk_error(e) => ErrorCode::Io,
             BrainError::Database(_) => ErrorCode::Database,
             BrainError::Cancelled => ErrorCode::Cancelled,
             BrainError::Internal(_) => ErrorCode::Internal,

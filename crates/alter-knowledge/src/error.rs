@@ -99,7 +99,7 @@ pub enum KnowledgeError {
         source: std::io::Error,
     },
     /// The twin database could not be read or written.
-    #[error("the twin database could not be read or written: {0}")]
+    #[error("the twin database could not be read or written: {}", alter_store::describe_query_error(.0))]
     Db(#[from] alter_store::sqlx::Error),
     /// The twin database could not be opened.
     #[error(transparent)]
@@ -129,11 +129,27 @@ impl HasErrorCode for KnowledgeError {
             KnowledgeError::ModelMissing { .. } => ErrorCode::ModelMissing,
             KnowledgeError::ModelCorrupt { .. } => ErrorCode::ModelCorrupt,
             KnowledgeError::Folder { .. } => ErrorCode::Io,
+            KnowledgeError::Db(e) if alter_store::is_disk_error(e) => ErrorCode::Io,
             KnowledgeError::Db(_) => ErrorCode::Database,
             KnowledgeError::Store(e) => e.code(),
             KnowledgeError::ModelMismatch { .. } => ErrorCode::InvalidInput,
             KnowledgeError::Cancelled => ErrorCode::Cancelled,
             KnowledgeError::Embed(_) | KnowledgeError::Internal(_) => ErrorCode::Internal,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_reads_as_such_and_other_database_errors_keep_their_message() {
+        let full = KnowledgeError::Db(alter_store::sqlx::Error::Io(std::io::ErrorKind::StorageFull.into()));
+        assert_eq!(full.code(), ErrorCode::Io);
+        assert!(full.to_string().contains("is it full?"), "{full}");
+        let other = KnowledgeError::Db(alter_store::sqlx::Error::RowNotFound);
+        assert_eq!(other.code(), ErrorCode::Database);
+        assert!(other.to_string().contains("no rows"), "{other}");
     }
 }

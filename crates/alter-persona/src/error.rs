@@ -25,6 +25,7 @@ pub enum PersonaError {
 impl HasErrorCode for PersonaError {
     fn code(&self) -> ErrorCode {
         match self {
+            PersonaError::Database(e) if alter_store::is_disk_error(e) => ErrorCode::Io,
             PersonaError::Database(_) => ErrorCode::Database,
             PersonaError::Corrupt(_) => ErrorCode::Database,
             PersonaError::BadQuestionLine { .. } => ErrorCode::InvalidInput,

@@ -35,7 +35,7 @@ pub enum StoreError {
     #[error("a twin with id {0:?} already exists")]
     TwinExists(String),
     /// Any other query failure (a full disk among them, said as such).
-    #[error("{}", query_failure(.0))]
+    #[error("{}", describe_query_error(.0))]
     Query(#[from] sqlx::Error),
     /// Stored JSON could not be read back.
     #[error("stored data is damaged")]
@@ -57,7 +57,9 @@ pub fn is_disk_error(e: &sqlx::Error) -> bool {
     }
 }
 
-fn query_failure(e: &sqlx::Error) -> String {
+/// What to tell the user about a failed query: the disk case in plain words
+/// (what was saved before is kept), otherwise the database's own message.
+pub fn describe_query_error(e: &sqlx::Error) -> String {
     if is_disk_error(e) {
         "could not write to the disk (is it full?): free some space and try again; what was saved before is kept".into()
     } else {

@@ -17,7 +17,7 @@ mod open;
 mod twin_db;
 
 pub use app::AppDb;
-pub use error::{StoreError, is_disk_error};
+pub use error::{StoreError, describe_query_error, is_disk_error};
 pub use twin_db::TwinDb;
 
 /// Re-exported so crates that own tables in a twin database use the same sqlx.
