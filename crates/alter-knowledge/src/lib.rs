@@ -26,7 +26,7 @@ pub mod synth;
 
 pub use check::{CheckFailure, DocumentCheck, check_document};
 pub use chunk::{Chunk, ChunkOptions};
-pub use embed::{Embedder, EmbedderOptions};
+pub use embed::{Embedder, EmbedderOptions, Precision};
 pub use error::{KnowledgeError, ParseError};
 pub use ingest::{FileFailure, IngestOptions, IngestReport, ingest_folder};
 pub use parse::{DocKind, ParseLimits, ParsedDoc};

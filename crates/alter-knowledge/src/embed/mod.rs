@@ -1,4 +1,9 @@
-//! Sentence embeddings with candle's `BertModel`.
+//! Sentence embeddings from BERT-architecture models.
+//!
+//! Two encoders compute the same function: ours ([`bert`]), whose linear
+//! layers run in 8 bits with AVX-512 VNNI and which packs a batch's texts
+//! without padding, and candle's f32 `BertModel`, used on CPUs without VNNI
+//! or when [`Precision::F32`] is asked for (the bench's baseline).
 //!
 //! Any BERT-architecture folder works: `model.safetensors`, `tokenizer.json`
 //! and `config.json` (a full Hugging Face config; when the folder only has a
@@ -23,17 +28,29 @@ use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use crate::error::KnowledgeError;
 
+mod bert;
+pub mod int8;
+
 /// The multilingual model (converted from the package's `E5S1` file by
 /// `alter models fetch`; it reproduces the package's similarities within 0.002).
 pub const E5_MODEL_DIR: &str = "embed/multilingual-e5-small";
 /// The English-only model.
 pub const MINILM_MODEL_DIR: &str = "embed/all-minilm-l6-v2";
-/// The model used by default. MiniLM has half of e5-small's 12 layers, and
-/// ingest is embedding-bound: on 2 cores e5-small embeds ~3 chunks/s, too slow
-/// for the build budget. Chinese documents are found through the
-/// jieba-segmented full-text index either way; the bench compares both
-/// (`ALTER_EMBED_MODEL`).
-pub const DEFAULT_MODEL_DIR: &str = MINILM_MODEL_DIR;
+/// The model used by default: multilingual, so Chinese passages are found by
+/// meaning as well as through the jieba-segmented full-text index. MiniLM
+/// (English only, half the layers) stays an option (`ALTER_EMBED_MODEL` in
+/// the benches and tests).
+pub const DEFAULT_MODEL_DIR: &str = E5_MODEL_DIR;
+
+/// The arithmetic of the encoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// 8-bit linear layers ([`int8`]) where the CPU has AVX-512 VNNI, else f32.
+    #[default]
+    Int8,
+    /// candle's f32 `BertModel`.
+    F32,
+}
 
 /// How the embedder runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,11 +61,12 @@ pub struct EmbedderOptions {
     pub batch_size: usize,
     /// Longer inputs are truncated (the models were trained up to 512).
     pub max_tokens: usize,
+    pub precision: Precision,
 }
 
 impl Default for EmbedderOptions {
     fn default() -> Self {
-        Self { threads: 2, batch_size: 16, max_tokens: 512 }
+        Self { threads: 2, batch_size: 16, max_tokens: 512, precision: Precision::Int8 }
     }
 }
 
@@ -58,8 +76,13 @@ pub struct Embedder {
     inner: Arc<Inner>,
 }
 
+enum Encoder {
+    Int8(bert::Bert),
+    F32(BertModel),
+}
+
 struct Inner {
-    model: BertModel,
+    encoder: Encoder,
     tokenizer: Tokenizer,
     device: Device,
     query_prefix: &'static str,
@@ -92,10 +115,17 @@ impl Embedder {
             return Err(corrupt("XLM-RoBERTa position ids are not supported; use a BERT-type export".into()));
         }
         let device = Device::Cpu;
-        // SAFETY: the file is memory-mapped read-only; Alter never writes model files while running.
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &device) }
-            .map_err(|e| corrupt(e.to_string()))?;
-        let model = BertModel::load(vb, &config).map_err(|e| corrupt(e.to_string()))?;
+        let int8 = opts.precision == Precision::Int8 && int8::vnni_available();
+        let encoder = if int8 {
+            Encoder::Int8(
+                bert::Bert::load(&weights, config.num_attention_heads, config.layer_norm_eps).map_err(corrupt)?,
+            )
+        } else {
+            // SAFETY: the file is memory-mapped read-only; Alter never writes model files while running.
+            let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[&weights], DType::F32, &device) }
+                .map_err(|e| corrupt(e.to_string()))?;
+            Encoder::F32(BertModel::load(vb, &config).map_err(|e| corrupt(e.to_string()))?)
+        };
         let mut tokenizer = Tokenizer::from_file(&tokenizer_path).map_err(|e| corrupt(e.to_string()))?;
         tokenizer
             .with_truncation(Some(TruncationParams {
@@ -120,12 +150,13 @@ impl Embedder {
             .map_err(|e| KnowledgeError::Internal(e.to_string()))?;
         Ok(Self {
             inner: Arc::new(Inner {
-                model,
+                encoder,
                 tokenizer,
                 device,
                 query_prefix,
                 passage_prefix,
-                id: format!("{dir_name}:{size}"),
+                // Vectors of the two encoders differ slightly: a change of precision re-embeds.
+                id: if int8 { format!("{dir_name}:{size}:int8") } else { format!("{dir_name}:{size}") },
                 dim: config.hidden_size,
                 batch_size: opts.batch_size.max(1),
                 pool,
@@ -140,6 +171,14 @@ impl Embedder {
 
     pub fn dim(&self) -> usize {
         self.inner.dim
+    }
+
+    /// The arithmetic in use ([`Precision::Int8`] only where the CPU runs it).
+    pub fn precision(&self) -> Precision {
+        match self.inner.encoder {
+            Encoder::Int8(_) => Precision::Int8,
+            Encoder::F32(_) => Precision::F32,
+        }
     }
 
     /// Embeds document passages (blocking; call from a blocking thread).
@@ -194,6 +233,17 @@ impl Embedder {
         let inner = &self.inner;
         let err = |e: &dyn std::fmt::Display| KnowledgeError::Embed(e.to_string());
         let encodings = inner.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| err(&e))?;
+        let model = match &inner.encoder {
+            Encoder::Int8(bert) => {
+                // Padding is dropped: the encoder packs texts end to end.
+                let ids: Vec<&[u32]> = encodings
+                    .iter()
+                    .map(|e| &e.get_ids()[..e.get_attention_mask().iter().filter(|&&m| m == 1).count()])
+                    .collect();
+                return bert.embed(&ids).map_err(|e| err(&e));
+            }
+            Encoder::F32(model) => model,
+        };
         let len = encodings.first().map_or(0, |e| e.get_ids().len());
         let n = encodings.len();
         let mut ids = Vec::with_capacity(n * len);
@@ -206,7 +256,7 @@ impl Embedder {
         let mask = Tensor::from_vec(mask, (n, len), &inner.device).map_err(|e| err(&e))?;
         let type_ids = ids.zeros_like().map_err(|e| err(&e))?;
         let pooled = (|| -> candle_core::Result<Vec<Vec<f32>>> {
-            let hidden = inner.model.forward(&ids, &type_ids, Some(&mask))?;
+            let hidden = model.forward(&ids, &type_ids, Some(&mask))?;
             let maskf = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
             let summed = hidden.broadcast_mul(&maskf)?.sum(1)?;
             let counts = maskf.sum(1)?.clamp(1e-9, f64::MAX)?;
