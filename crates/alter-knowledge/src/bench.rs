@@ -15,7 +15,7 @@ use alter_core::{CancelToken, ProgressSink};
 use alter_store::TwinDb;
 
 use crate::chunk::Chunk;
-use crate::embed::Embedder;
+use crate::embed::{Embedder, Precision};
 use crate::error::KnowledgeError;
 use crate::ingest::{IngestOptions, ingest_folder};
 use crate::retrieve::{KnowledgeIndex, SearchMode, SearchOptions, search_with_vector};
@@ -259,37 +259,68 @@ pub async fn ingest_throughput(embedder: &Embedder, pages: usize, work: &Path) -
         .map_err(|source| KnowledgeError::Folder { path: docs.clone(), source })?;
     let opts = IngestOptions::default();
     let t = Instant::now();
-    let mut chunks = 0;
+    let mut texts = Vec::new();
     for (_, path) in crate::ingest::list_documents(&docs)? {
         if let Ok(doc) = crate::parse::parse_file(&path, &opts.limits) {
-            chunks += crate::chunk::chunk_document(&doc, &opts.chunk).len();
+            texts.extend(crate::chunk::chunk_document(&doc, &opts.chunk).into_iter().map(|c| c.text));
         }
     }
     let parse_only = t.elapsed().as_secs_f64();
+    let chunks = texts.len();
     let db = fresh_db(&work.join("db")).await?;
     let (sink, cancel) = (ProgressSink::none(), CancelToken::new());
     let report = ingest_folder(&db, &docs, embedder, &opts, &sink, &cancel).await?;
     let again = ingest_folder(&db, &docs, embedder, &opts, &sink, &cancel).await?;
     db.close().await;
+    let mut rows = vec![
+        vec![
+            "full ingest (parse, chunk, embed, store)".into(),
+            format!("{:.1}", report.seconds),
+            format!("{:.1}", report.chunks as f64 / report.seconds),
+        ],
+        vec![
+            "baseline: parse + chunk only".into(),
+            format!("{parse_only:.1}"),
+            format!("{:.1}", chunks as f64 / parse_only.max(1e-9)),
+        ],
+        vec!["re-run, nothing changed".into(), format!("{:.2}", again.seconds), "-".into()],
+    ];
+    let mut notes = vec![format!("model {}; failures: {}", embedder.id(), report.failed.len())];
+    // The encoders side by side on a sample (candle's f32 BERT takes minutes for the whole corpus).
+    let sample: Vec<String> = texts.iter().step_by((chunks / SAMPLE).max(1)).take(SAMPLE).cloned().collect();
+    let baseline = embedder.with_precision(Precision::F32)?;
+    if !sample.is_empty() && baseline.precision() != embedder.precision() {
+        let timed = |e: &Embedder| -> Result<(f64, Vec<Vec<f32>>), KnowledgeError> {
+            let t = Instant::now();
+            let v = e.embed_passages(&sample)?;
+            Ok((t.elapsed().as_secs_f64(), v))
+        };
+        let ((ours, a), (theirs, b)) = (timed(embedder)?, timed(&baseline)?);
+        let n = sample.len() as f64;
+        rows.push(vec![
+            format!("embed only, {n} chunks: ours ({:?})", embedder.precision()),
+            format!("{ours:.1}"),
+            format!("{:.1}", n / ours),
+        ]);
+        rows.push(vec![
+            format!("baseline: candle f32 BertModel, same {n}"),
+            format!("{theirs:.1}"),
+            format!("{:.1}", n / theirs),
+        ]);
+        let cosine =
+            a.iter().zip(&b).map(|(x, y)| x.iter().zip(y).map(|(p, q)| p * q).sum::<f32>()).fold(f32::MAX, f32::min);
+        notes.push(format!("lowest cosine between the two encoders' vectors: {cosine:.4}"));
+    }
     Ok(Table {
         title: format!("Ingest + embed, {pages} generated pages in {files} files ({chunks} chunks), target ≤ 40 s"),
         header: ["run", "seconds", "chunks/s"].map(String::from).to_vec(),
-        rows: vec![
-            vec![
-                "full ingest (parse, chunk, embed, store)".into(),
-                format!("{:.1}", report.seconds),
-                format!("{:.1}", report.chunks as f64 / report.seconds),
-            ],
-            vec![
-                "baseline: parse + chunk only".into(),
-                format!("{parse_only:.1}"),
-                format!("{:.1}", chunks as f64 / parse_only.max(1e-9)),
-            ],
-            vec!["re-run, nothing changed".into(), format!("{:.2}", again.seconds), "-".into()],
-        ],
-        notes: vec![format!("model {}; failures: {}", embedder.id(), report.failed.len())],
+        rows,
+        notes,
     })
 }
+
+/// Chunks embedded by both encoders in the ingest table.
+const SAMPLE: usize = 48;
 
 /// One question of an evaluation set (see `shared/eval/README.md`).
 #[derive(Debug, Clone, serde::Deserialize)]

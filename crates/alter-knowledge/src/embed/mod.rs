@@ -91,6 +91,9 @@ struct Inner {
     dim: usize,
     batch_size: usize,
     pool: rayon::ThreadPool,
+    /// Where and how it was loaded, for [`Embedder::with_precision`].
+    dir: PathBuf,
+    opts: EmbedderOptions,
 }
 
 impl std::fmt::Debug for Embedder {
@@ -160,6 +163,8 @@ impl Embedder {
                 dim: config.hidden_size,
                 batch_size: opts.batch_size.max(1),
                 pool,
+                dir: dir.to_path_buf(),
+                opts: opts.clone(),
             }),
         })
     }
@@ -171,6 +176,11 @@ impl Embedder {
 
     pub fn dim(&self) -> usize {
         self.inner.dim
+    }
+
+    /// The same model loaded again with another arithmetic (the bench's baseline).
+    pub fn with_precision(&self, precision: Precision) -> Result<Self, KnowledgeError> {
+        Self::load(&self.inner.dir, &EmbedderOptions { precision, ..self.inner.opts.clone() })
     }
 
     /// The arithmetic in use ([`Precision::Int8`] only where the CPU runs it).
