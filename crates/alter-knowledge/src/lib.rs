@@ -13,6 +13,7 @@
 //! either all in the database or none are.
 
 pub mod bench;
+pub mod bm25;
 pub mod check;
 pub mod chunk;
 pub mod embed;

@@ -1,8 +1,9 @@
-//! Hybrid retrieval: BM25 from FTS5 fused with exact cosine similarity.
+//! Hybrid retrieval: BM25 over the word index fused with exact cosine similarity.
 //!
-//! The vectors of a twin live in one contiguous row-major `f32` matrix,
-//! loaded once ([`KnowledgeIndex::load`]) and reloaded only when the
-//! database's knowledge generation changes. A query is scored against every
+//! The vectors of a twin live in one contiguous row-major `f32` matrix, and
+//! its word index's postings in [`Bm25Index`], both loaded once
+//! ([`KnowledgeIndex::load`]) and reloaded only when the database's
+//! knowledge generation changes. A query is scored against every
 //! row (exact, no approximate index), split across the rayon pool, with a
 //! small top-k heap per slice. The two rankings are fused with reciprocal-
 //! rank fusion; the fused score is scaled so that a chunk ranked first by
@@ -14,6 +15,7 @@ use std::collections::{BinaryHeap, HashMap};
 use alter_store::TwinDb;
 use rayon::prelude::*;
 
+use crate::bm25::Bm25Index;
 use crate::embed::Embedder;
 use crate::error::KnowledgeError;
 use crate::segment::{any_of, query_words, trigram_terms};
@@ -62,16 +64,16 @@ pub struct Hit {
     pub cosine: Option<f32>,
 }
 
-/// All of a twin's vectors in memory, and how many chunks hold each word
-/// (to plan the full-text query; SQLite's `fts5vocab` counts them by reading
-/// every posting, too slow per query on a large twin).
+/// All of a twin's vectors in memory, and its word index's postings (FTS5
+/// scores every matching chunk of a query, too slow for common words on a
+/// large twin; see [`crate::bm25`]).
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeIndex {
     generation: i64,
     ids: Vec<i64>,
     dim: usize,
     matrix: Vec<f32>,
-    terms: HashMap<String, i64>,
+    bm25: Bm25Index,
 }
 
 impl KnowledgeIndex {
@@ -79,8 +81,12 @@ impl KnowledgeIndex {
     pub async fn load(db: &TwinDb) -> Result<Self, KnowledgeError> {
         let generation = store::generation(db.pool()).await?;
         let (ids, dim, matrix) = store::load_vectors(db.pool()).await?;
-        let terms = store::term_counts(db.pool()).await?;
-        Ok(Self { generation, ids, dim, matrix, terms })
+        let bodies = store::word_index_bodies(db.pool()).await?;
+        let bm25 =
+            tokio::task::spawn_blocking(move || Bm25Index::build(bodies.iter().map(|(id, b)| (*id, b.as_str()))))
+                .await
+                .map_err(|e| KnowledgeError::Internal(e.to_string()))?;
+        Ok(Self { generation, ids, dim, matrix, bm25 })
     }
 
     /// Reloads when the database changed since loading; returns whether it did.
@@ -95,7 +101,7 @@ impl KnowledgeIndex {
     /// An index over given vectors (benchmarks, tests). `matrix` is row-major `ids.len() × dim`.
     pub fn from_matrix(ids: Vec<i64>, dim: usize, matrix: Vec<f32>) -> Self {
         assert_eq!(ids.len() * dim, matrix.len(), "matrix shape");
-        Self { generation: 0, ids, dim, matrix, terms: HashMap::new() }
+        Self { generation: 0, ids, dim, matrix, bm25: Bm25Index::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -258,10 +264,13 @@ pub async fn search_with_vector(
             return Ok(None);
         }
         let terms = match opts.fts {
-            // An index made from bare vectors has no term counts: the query stays whole.
-            FtsIndex::Words if index.terms.is_empty() => query_words(query),
-            FtsIndex::Words => selective_terms(query_words(query), &index.terms, index.len() as i64, POSTINGS_BUDGET),
-            // The trigram index exists for comparison; its queries stay whole.
+            FtsIndex::Words if !index.bm25.is_empty() => {
+                let ranked = index.bm25.search(&query_words(query), opts.candidates);
+                return Ok((!ranked.is_empty()).then_some(ranked));
+            }
+            // An index made from bare vectors has no postings: FTS5 answers.
+            FtsIndex::Words => query_words(query),
+            // The trigram index exists for comparison.
             FtsIndex::Trigram => trigram_terms(query),
         };
         match any_of(&terms) {
@@ -269,8 +278,8 @@ pub async fn search_with_vector(
             None => Ok(None),
         }
     };
-    // The scan runs while SQLite answers the full-text query on its own thread:
-    // `join` sends the query first, then scans.
+    // For the trigram index, the scan runs while SQLite answers the
+    // full-text query on its own thread: `join` sends the query first.
     let vectors = async {
         match vector {
             Some(v) if opts.mode != SearchMode::Bm25 => Some(index.nearest(v, opts.candidates)),
@@ -308,36 +317,6 @@ pub async fn search_with_vector(
             })
         })
         .collect())
-}
-
-/// How many index entries a candidate query may touch before its commonest
-/// terms are left out (FTS5 scores every matching chunk: ~0.5 µs each here).
-pub const POSTINGS_BUDGET: i64 = 8_000;
-
-/// The terms worth a BM25 candidate query. Below the budget, all of them.
-/// Above it, the terms in half of the chunks or more go first (FTS5 gives
-/// them an IDF of 1e-6: they cannot change the order), then the commonest of
-/// the rest, while the rarest term always stays. Terms the index has never
-/// seen match nothing and are dropped. The vector list still sees the whole
-/// question, so a question made only of common words is ranked by meaning.
-pub fn selective_terms(terms: Vec<String>, counts: &HashMap<String, i64>, total: i64, budget: i64) -> Vec<String> {
-    let mut known: Vec<(i64, String)> =
-        terms.into_iter().filter_map(|t| counts.get(&t).map(|&n| (n, t))).filter(|(n, _)| *n > 0).collect();
-    if known.iter().map(|(n, _)| n).sum::<i64>() <= budget {
-        return known.into_iter().map(|(_, t)| t).collect();
-    }
-    known.retain(|(n, _)| n * 2 < total);
-    known.sort();
-    let mut spent = 0;
-    known
-        .into_iter()
-        .enumerate()
-        .take_while(|(i, (n, _))| {
-            spent += n;
-            *i == 0 || spent <= budget
-        })
-        .map(|(_, (_, t))| t)
-        .collect()
 }
 
 /// Reciprocal-rank fusion of ranked lists, scaled to `(0, 1]`, best first.
@@ -389,27 +368,6 @@ mod tests {
             assert!((dot(&a, &b) - naive).abs() < 1e-4, "{n}");
             assert!((dot_portable(&a, &b) - naive).abs() < 1e-4, "{n}");
         }
-    }
-
-    #[test]
-    fn common_terms_leave_the_candidate_query_only_at_scale() {
-        let terms = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-        let counts: HashMap<String, i64> = [("depot", 60_000), ("antwerp", 40), ("vans", 9_000), ("budget", 15_000)]
-            .map(|(t, n)| (t.into(), n))
-            .into();
-        let all = terms(&["depot", "antwerp", "vans", "budget", "unseen"]);
-        // A small twin: every known term stays, in question order.
-        assert_eq!(
-            selective_terms(all.clone(), &counts, 100_000, 1_000_000),
-            terms(&["depot", "antwerp", "vans", "budget"])
-        );
-        // At scale: the term in most chunks goes, then the commonest of the rest.
-        assert_eq!(selective_terms(all.clone(), &counts, 100_000, 20_000), terms(&["antwerp", "vans"]));
-        // The rarest term stays even alone over the budget.
-        assert_eq!(selective_terms(terms(&["vans", "budget"]), &counts, 100_000, 100), terms(&["vans"]));
-        // Only common words: nothing to rank by.
-        assert!(selective_terms(terms(&["depot"]), &counts, 100_000, 100).is_empty());
-        assert!(selective_terms(Vec::new(), &counts, 100_000, 100).is_empty());
     }
 
     #[test]

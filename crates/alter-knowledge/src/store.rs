@@ -231,9 +231,10 @@ pub async fn load_vectors(pool: &SqlitePool) -> Result<(Vec<i64>, usize, Vec<f32
 }
 
 /// How many chunks of the word index contain each term it holds.
-pub async fn term_counts(pool: &SqlitePool) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let rows = sqlx::query("SELECT term, doc FROM kn_fts_terms").fetch_all(pool).await?;
-    rows.iter().map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?))).collect()
+/// Every chunk's body as the word index holds it (`index_text`), by chunk id.
+pub async fn word_index_bodies(pool: &SqlitePool) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT rowid, body FROM kn_fts ORDER BY rowid").fetch_all(pool).await?;
+    rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?))).collect()
 }
 
 /// Best `limit` chunks by BM25 for an FTS5 MATCH expression, best first,
