@@ -239,7 +239,7 @@ fn model_table(rows: &[ModelLoad]) -> String {
 }
 
 fn retrieval(inputs: &BenchInputs) -> Result<(String, serde_json::Value), EngineError> {
-    let dir = inputs.models_dir.join(alter_knowledge::embed::DEFAULT_MODEL_DIR);
+    let dir = inputs.models_dir.join(alter_knowledge::embed::default_model_dir());
     let embedder = Embedder::load(&dir, &EmbedderOptions { threads: inputs.threads, ..Default::default() })?;
     let work_dir = std::env::temp_dir().join(format!("alter-bench-retrieval-{}", std::process::id()));
     let opts = alter_knowledge::bench::BenchOptions {

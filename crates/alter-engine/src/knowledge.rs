@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use alter_core::{CancelToken, ProgressSink, TwinId};
-use alter_knowledge::embed::DEFAULT_MODEL_DIR;
+use alter_knowledge::embed::default_model_dir;
 use alter_knowledge::{
     Embedder, EmbedderOptions, Hit, IngestOptions, IngestReport, KnowledgeError, KnowledgeIndex, SearchOptions,
 };
@@ -26,7 +26,7 @@ static TWINS: OnceLock<tokio::sync::Mutex<HashMap<PathBuf, Loaded>>> = OnceLock:
 impl Engine {
     /// The default embedding model, loaded on first use (on a blocking thread).
     pub async fn embedder(&self) -> Result<Embedder, EngineError> {
-        let dir = self.config.models_dir.join(DEFAULT_MODEL_DIR);
+        let dir = self.config.models_dir.join(default_model_dir());
         let cache = EMBEDDERS.get_or_init(Default::default);
         if let Some(e) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&dir) {
             return Ok(e.clone());

@@ -19,7 +19,8 @@ fn main() {
         eprintln!("ALTER_MODELS_DIR is not set: run: alter models fetch, then set it");
         std::process::exit(2);
     };
-    let model = std::env::var("ALTER_EMBED_MODEL").unwrap_or_else(|_| alter_knowledge::embed::DEFAULT_MODEL_DIR.into());
+    let model =
+        std::env::var("ALTER_EMBED_MODEL").unwrap_or_else(|_| alter_knowledge::embed::default_model_dir().into());
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     let embedder =
         match Embedder::load(&PathBuf::from(models).join(model), &EmbedderOptions { threads, ..Default::default() }) {

@@ -25,11 +25,12 @@ pub fn eval_dir() -> PathBuf {
     panic!("the evaluation folder shared/eval was not found: set ALTER_EVAL_DIR")
 }
 
-/// The embedding model from `$ALTER_MODELS_DIR/embed/multilingual-e5-small`
+/// The default embedding model (`embed::default_model_dir`) from `$ALTER_MODELS_DIR`
 /// (the relative folder is overridable with `ALTER_EMBED_MODEL`). Missing model: the test fails
 /// with the fix, unless `ALTER_SKIP_MODEL_TESTS=1`, when it says why it skips.
 pub fn embedder() -> Option<Embedder> {
-    let name = std::env::var("ALTER_EMBED_MODEL").unwrap_or_else(|_| alter_knowledge::embed::DEFAULT_MODEL_DIR.into());
+    let name =
+        std::env::var("ALTER_EMBED_MODEL").unwrap_or_else(|_| alter_knowledge::embed::default_model_dir().into());
     let dir = std::env::var_os("ALTER_MODELS_DIR").map(|d| PathBuf::from(d).join(&name));
     let loaded = dir.as_ref().map(|d| Embedder::load(d, &EmbedderOptions::default()));
     match loaded {
