@@ -230,22 +230,13 @@ impl WerBenchReport {
     }
 }
 
-#[derive(Deserialize)]
-struct Question {
-    id: String,
-    lang: String,
-    question: String,
-}
-
 /// Transcribes `audio_dir/<id>.wav` for each question (language auto-detected,
 /// as the app does) and scores it against the question text.
 pub fn run_wer_bench(t: &Transcriber, questions: &Path, audio_dir: &Path) -> Result<WerBenchReport, AsrError> {
-    let text = std::fs::read_to_string(questions)
-        .map_err(|e| AsrError::BadAudio(format!("cannot read {}: {e}", questions.display())))?;
+    let questions = alter_core::eval::read_questions(questions)
+        .map_err(|e| AsrError::BadAudio(format!("{}: {e}", questions.display())))?;
     let mut items = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let q: Question = serde_json::from_str(line)
-            .map_err(|e| AsrError::BadAudio(format!("bad line in {}: {e}", questions.display())))?;
+    for q in questions {
         let wav = audio_dir.join(format!("{}.wav", q.id));
         if !wav.is_file() {
             continue;

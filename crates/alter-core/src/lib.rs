@@ -11,6 +11,7 @@
 
 pub mod config;
 pub mod error;
+pub mod eval;
 pub mod preferences;
 pub mod progress;
 pub mod twin;

@@ -11,6 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use alter_core::eval::{EvalQuestion, read_questions};
 use alter_core::{CancelToken, ProgressSink};
 use alter_store::TwinDb;
 
@@ -333,22 +334,6 @@ pub async fn ingest_throughput(embedder: &Embedder, pages: usize, work: &Path) -
 
 /// Chunks embedded by both encoders in the ingest table.
 const SAMPLE: usize = 48;
-
-/// One question of an evaluation set (see `shared/eval/README.md`).
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct EvalQuestion {
-    pub id: String,
-    #[serde(default)]
-    pub lang: String,
-    pub question: String,
-    pub source: Option<String>,
-}
-
-pub fn read_questions(path: &Path) -> Result<Vec<EvalQuestion>, KnowledgeError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|source| KnowledgeError::Folder { path: path.to_path_buf(), source })?;
-    Ok(text.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| serde_json::from_str(l).ok()).collect())
-}
 
 /// hit@1 and hit@5 (the question's `source` among the top results' files) per method.
 pub async fn eval_hits(embedder: &Embedder, eval_dir: &Path, work: &Path) -> Result<Table, KnowledgeError> {

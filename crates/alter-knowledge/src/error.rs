@@ -112,6 +112,9 @@ pub enum KnowledgeError {
     /// The user cancelled the job; finished files are kept.
     #[error("cancelled")]
     Cancelled,
+    /// An evaluation question file is missing or malformed.
+    #[error("{0}")]
+    Questions(#[from] alter_core::eval::QuestionFileError),
     /// A background task failed unexpectedly.
     #[error("an internal task failed: {0}")]
     Internal(String),
@@ -134,6 +137,8 @@ impl HasErrorCode for KnowledgeError {
             KnowledgeError::Store(e) => e.code(),
             KnowledgeError::ModelMismatch { .. } => ErrorCode::InvalidInput,
             KnowledgeError::Cancelled => ErrorCode::Cancelled,
+            KnowledgeError::Questions(alter_core::eval::QuestionFileError::Io(_)) => ErrorCode::Io,
+            KnowledgeError::Questions(_) => ErrorCode::InvalidInput,
             KnowledgeError::Embed(_) | KnowledgeError::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -22,6 +22,15 @@ pub enum PersonaError {
     TooLittleText { sentences: usize },
 }
 
+impl From<alter_core::eval::QuestionFileError> for PersonaError {
+    fn from(e: alter_core::eval::QuestionFileError) -> Self {
+        match e {
+            alter_core::eval::QuestionFileError::Line { line, message } => Self::BadQuestionLine { line, message },
+            alter_core::eval::QuestionFileError::Io(e) => Self::Io(e),
+        }
+    }
+}
+
 impl HasErrorCode for PersonaError {
     fn code(&self) -> ErrorCode {
         match self {

@@ -20,20 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PersonaError;
 
-/// One question of a question set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EvalQuestion {
-    pub id: String,
-    /// `en` or `zh` (anything else is accepted and reported under its own key).
-    pub lang: String,
-    pub question: String,
-    #[serde(default)]
-    pub expect_any: Vec<String>,
-    /// The file name the answer must cite; `None` when unanswerable.
-    #[serde(default)]
-    pub source: Option<String>,
-    pub answerable: bool,
-}
+pub use alter_core::eval::EvalQuestion;
 
 /// What the twin did with one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -50,37 +37,14 @@ pub struct EvalResult {
     pub style_score: Option<f32>,
 }
 
-/// Parses a `QUESTIONS.jsonl` text; blank lines are skipped, a bad line is an
-/// error naming its number.
+/// Parses a `QUESTIONS.jsonl` text ([`alter_core::eval::parse_questions`]).
 pub fn parse_questions(text: &str) -> Result<Vec<EvalQuestion>, PersonaError> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let q: EvalQuestion = serde_json::from_str(line)
-            .map_err(|e| PersonaError::BadQuestionLine { line: i + 1, message: e.to_string() })?;
-        if q.id.trim().is_empty() {
-            return Err(PersonaError::BadQuestionLine { line: i + 1, message: "the id is empty".into() });
-        }
-        if q.answerable && q.source.is_none() && q.expect_any.is_empty() {
-            return Err(PersonaError::BadQuestionLine {
-                line: i + 1,
-                message: "an answerable question needs a source or expected strings".into(),
-            });
-        }
-        out.push(q);
-    }
-    Ok(out)
+    Ok(alter_core::eval::parse_questions(text)?)
 }
 
-/// Reads a `QUESTIONS.jsonl` file.
+/// Reads a `QUESTIONS.jsonl` file ([`alter_core::eval::read_questions`]).
 pub fn read_questions(path: &Path) -> Result<Vec<EvalQuestion>, PersonaError> {
-    let bytes = std::fs::read(path)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| PersonaError::BadQuestionLine { line: 0, message: "the file is not UTF-8 text".into() })?;
-    parse_questions(&text)
+    Ok(alter_core::eval::read_questions(path)?)
 }
 
 /// File names compare by their last path component, case-insensitively.

@@ -32,8 +32,8 @@ pub struct RoundTripReport {
 
 /// Speaks every question of `questions` (a `questions.jsonl`) and transcribes it.
 pub fn run(models_dir: &Path, questions: &Path, threads: usize) -> Result<RoundTripReport, EngineError> {
-    let text = std::fs::read_to_string(questions)
-        .map_err(|e| EngineError::Bench(format!("cannot read {}: {e}", questions.display())))?;
+    let questions = alter_core::eval::read_questions(questions)
+        .map_err(|e| EngineError::Bench(format!("{}: {e}", questions.display())))?;
     let voice = Synthesizer::load(models_dir, &alter_tts::LoadOptions { voice: None, threads })?;
     let asr = Transcriber::load(
         &alter_asr::model_path(models_dir),
@@ -41,10 +41,8 @@ pub fn run(models_dir: &Path, questions: &Path, threads: usize) -> Result<RoundT
     )?;
     let mut items = Vec::new();
     let mut zh_skipped = None;
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let q: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| EngineError::Bench(format!("bad line in {}: {e}", questions.display())))?;
-        let (Some(lang), Some(question)) = (q["lang"].as_str(), q["question"].as_str()) else { continue };
+    for q in &questions {
+        let (lang, question) = (q.lang.as_str(), q.question.as_str());
         if lang != "en" {
             if zh_skipped.is_none() {
                 zh_skipped = Some(match voice.synthesize(question, &SpeakOptions::default()) {
