@@ -43,11 +43,16 @@ impl Bm25Index {
             seen.clear();
             for token in body.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
                 normalize_into(token, &mut buf);
-                let next = terms.len() as u32;
-                let t = *terms.entry_ref_or_insert(&buf, next);
-                if t as usize == postings.len() {
-                    postings.push(Vec::new());
-                }
+                // Looked up by `&str` first: a key is allocated only for a new term.
+                let t = match terms.get(buf.as_str()) {
+                    Some(&t) => t,
+                    None => {
+                        let t = terms.len() as u32;
+                        terms.insert(buf.clone(), t);
+                        postings.push(Vec::new());
+                        t
+                    }
+                };
                 seen.push(t);
             }
             lengths.push(seen.len() as u32);
@@ -131,20 +136,6 @@ fn normalize_into(token: &str, out: &mut String) {
         out.extend(token.chars().map(|c| c.to_ascii_lowercase()));
     } else {
         out.extend(token.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase));
-    }
-}
-
-/// `HashMap::entry` without allocating a key for terms already present.
-trait EntryRef {
-    fn entry_ref_or_insert(&mut self, key: &str, value: u32) -> &mut u32;
-}
-
-impl EntryRef for HashMap<String, u32> {
-    fn entry_ref_or_insert(&mut self, key: &str, value: u32) -> &mut u32 {
-        if !self.contains_key(key) {
-            self.insert(key.to_owned(), value);
-        }
-        self.get_mut(key).expect("inserted above")
     }
 }
 
