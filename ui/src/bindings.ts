@@ -241,12 +241,13 @@ async endReply() : Promise<void> {
     await TAURI_INVOKE("end_reply");
 },
 /**
- * Listens for one spoken question (microphone, or the test input); with
+ * Listens for one spoken question to a twin (microphone, or the test
+ * input), prefilling its answer from the partial captions; with
  * `barge_in`, over the reply playing, which stops when the person speaks.
  */
-async listenForQuestion(bargeIn: boolean, onUpdate: TAURI_CHANNEL<ListenUpdate>) : Promise<Result<HeardView, ErrorReport>> {
+async listenForQuestion(twinId: string, bargeIn: boolean, onUpdate: TAURI_CHANNEL<ListenUpdate>) : Promise<Result<HeardView, ErrorReport>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("listen_for_question", { bargeIn, onUpdate }) };
+    return { status: "ok", data: await TAURI_INVOKE("listen_for_question", { twinId, bargeIn, onUpdate }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

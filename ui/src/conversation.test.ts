@@ -62,7 +62,7 @@ function fakeApi(heardQueue: string[] = []) {
       calls.push("stop");
       return Promise.resolve();
     },
-    listenForQuestion: (bargeIn: boolean, onUpdate: (u: ListenUpdate) => void) => {
+    listenForQuestion: (_twinId: string, bargeIn: boolean, onUpdate: (u: ListenUpdate) => void) => {
       calls.push(bargeIn ? "listen-over" : "listen");
       const next = heardQueue.shift();
       if (next === "silence") {

@@ -225,7 +225,7 @@ export class Conversation {
   async #hear(bargeIn: boolean): Promise<string | null> {
     this.#update((s) => ({ ...s, listening: true, caption: "", notice: null }));
     try {
-      const result = await this.#api.listenForQuestion(bargeIn, (u) => {
+      const result = await this.#api.listenForQuestion(this.#twinId, bargeIn, (u) => {
         if (u.kind === "partial") this.#update((s) => ({ ...s, caption: u.text }));
         if (u.kind === "speech_started" && this.state.get().speaking) {
           // Barge-in: the player and the answer were stopped where it was heard; the face follows.

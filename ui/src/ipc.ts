@@ -99,8 +99,8 @@ export const api = {
   ): Promise<SpokenReply> => unwrap(() => commands.speakReply(id, text, append, channel(onPlayback))),
   endReply: (): Promise<void> => direct(() => commands.endReply()),
   stopSpeaking: (): Promise<void> => direct(() => commands.stopSpeaking()),
-  listenForQuestion: (bargeIn: boolean, onUpdate: (u: ListenUpdate) => void): Promise<HeardView> =>
-    unwrap(() => commands.listenForQuestion(bargeIn, channel(onUpdate))),
+  listenForQuestion: (twinId: string, bargeIn: boolean, onUpdate: (u: ListenUpdate) => void): Promise<HeardView> =>
+    unwrap(() => commands.listenForQuestion(twinId, bargeIn, channel(onUpdate))),
   stopListening: (): Promise<void> => direct(() => commands.stopListening()),
   listModels: (verify: boolean): Promise<ModelView[]> => unwrap(() => commands.listModels(verify)),
   importModel: (path: string): Promise<ModelView[]> => unwrap(() => commands.importModel(path)),

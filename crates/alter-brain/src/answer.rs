@@ -225,12 +225,15 @@ impl Answerer {
 
     /// Anticipatory prefill while the user is still speaking: the prompt for
     /// the partial transcript, up to the question text, so that at the end
-    /// of speech only the rest is computed. Returns (prompt tokens, computed now).
+    /// of speech only the rest is computed. Returns (prompt tokens, computed
+    /// now). Cancelled, it stops after the chunk under way and keeps what it
+    /// computed.
     pub async fn anticipate(
         &self,
         partial: &str,
         sources: &[Source],
         session_id: Option<&str>,
+        cancel: CancelToken,
     ) -> Result<(usize, usize), BrainError> {
         let history = self.history(session_id).await?;
         let lang = lang::reply_language(lang::detect(partial), &self.inner.persona.params.languages);
@@ -258,7 +261,7 @@ impl Answerer {
         }
         let llm = self.inner.llm.clone();
         let chat = to_chat(&messages);
-        tokio::task::spawn_blocking(move || llm.prefill(chat, Ending::Open, CancelToken::new()))
+        tokio::task::spawn_blocking(move || llm.prefill(chat, Ending::Open, cancel))
             .await
             .map_err(|e| BrainError::Internal(e.to_string()))?
             .map_err(BrainError::from)

@@ -170,7 +170,7 @@ impl Engine {
         let retrieval = self.retrieve(twin, &request.question, RETRIEVED_PER_QUESTION).await?;
         let question = Question {
             text: request.question,
-            sources: retrieval.sources.iter().take(SOURCES_IN_PROMPT).cloned().collect(),
+            sources: self.prompt_sources(twin, &retrieval.sources),
             session_id: request.session_id,
             prosody: request.prosody,
             retrieval_ms: Some(retrieval.milliseconds),

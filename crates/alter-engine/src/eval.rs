@@ -3,19 +3,24 @@
 //! Each question is retrieved and answered exactly as `ask` does; the
 //! figures come from `alter_persona::eval`, the same functions the build's
 //! report card uses. With an audio folder, every question with a
-//! `<id>.wav` is transcribed first and scored again from the transcript,
-//! with the recognition error rate per language (words for English,
-//! characters for Chinese).
+//! `<id>.wav` is heard as the app hears a microphone (the file played in
+//! real time, partial captions while it plays, the final transcript when
+//! the speech ends) and scored again from the transcript, with the
+//! recognition error rate per language (words for English, characters for
+//! Chinese). The partial captions drive anticipatory prefill, so the spoken
+//! `first_sentence` is measured with it and the typed one without it; both
+//! run from the moment the question's text is known.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use alter_asr::Language;
+use alter_audio::io::{FileSource, RealTime};
 use alter_core::{CancelToken, Progress, ProgressSink, TwinId};
 use alter_persona::eval::{EvalQuestion, EvalReport, EvalResult, score};
 use serde::Serialize;
 
-use crate::{AskRequest, Engine, EngineError};
+use crate::{AnticipateFor, AskRequest, Engine, EngineError, Heard, ListenOptions};
 
 /// How to evaluate.
 #[derive(Debug, Clone, Default)]
@@ -93,6 +98,29 @@ impl Engine {
         })
     }
 
+    /// Hears a recorded question as the app hears the microphone, anticipating
+    /// the twin's answer from the partial captions; `None` when no speech
+    /// was recognised (an unanswered question, not a failed run).
+    async fn hear_file(
+        &self,
+        twin: &TwinId,
+        file: &Path,
+        language: Language,
+        cancel: &CancelToken,
+    ) -> Result<Option<Heard>, EngineError> {
+        let source = FileSource::open(file, alter_audio::SPEECH_RATE).map_err(alter_asr::AsrError::from)?;
+        let options = ListenOptions {
+            language,
+            anticipate: Some(AnticipateFor { twin: twin.clone(), session_id: None }),
+            ..ListenOptions::default()
+        };
+        match self.listen(Box::new(RealTime::new(source)), options, cancel.clone(), |_| {}).await {
+            Ok(heard) => Ok(Some(heard)),
+            Err(EngineError::BadInput(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Scores a twin on `questions`; progress stage `"eval"`, one step per answer.
     pub async fn eval(
         &self,
@@ -145,8 +173,8 @@ impl Engine {
                     "zh" => Language::Chinese,
                     _ => Language::Auto,
                 };
-                let heard = self.transcribe_file(file, language).await?;
-                let text = heard.transcript.text.trim().to_owned();
+                let heard = self.hear_file(twin, file, language, cancel).await?;
+                let text = heard.as_ref().map_or(String::new(), |h| h.text.trim().to_owned());
                 let (wrong, of) = if q.lang == "zh" {
                     alter_asr::character_error_rate(&q.question, &text)
                 } else {
@@ -156,7 +184,20 @@ impl Engine {
                 e.0 += wrong;
                 e.1 += of;
                 let mut result = self.eval_one(twin, &q.id, &text, None).await?;
-                result.timings_ms.insert("asr".into(), heard.timings_ms.asr as f64);
+                if let Some(heard) = heard {
+                    // End of speech to transcript; the answer's clock starts at the transcript, and
+                    // any anticipatory prefill still running then is part of the wait.
+                    result.timings_ms.insert("asr".into(), heard.final_decode_ms);
+                    let wait = heard.anticipation_wait_ms;
+                    for stage in ["first_token", "first_sentence", "total"] {
+                        if let Some(t) = result.timings_ms.get_mut(stage) {
+                            *t += wait;
+                        }
+                    }
+                    if let Some(last) = heard.anticipated.last() {
+                        result.timings_ms.insert("anticipation".into(), last.milliseconds);
+                    }
+                }
                 results.push(result);
                 asked.push(q.clone());
                 transcripts.push(SpokenQuestion { id: q.id.clone(), expected: q.question.clone(), transcript: text });

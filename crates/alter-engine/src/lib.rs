@@ -8,6 +8,7 @@
 //! Architecture invariant: the engine knows nothing of Tauri, terminals or
 //! JSON output; shells translate its results and [`EngineError`]s.
 
+mod anticipate;
 mod avatar;
 pub mod bench;
 mod brain;
@@ -32,6 +33,7 @@ use std::sync::Arc;
 use alter_core::Config;
 use alter_store::AppDb;
 
+pub use anticipate::{AnticipateFor, Anticipated};
 pub use brain::{AskReport, AskRequest, Retrieval};
 pub use build::{BuildReport, BuildRequest};
 pub use error::EngineError;
@@ -58,13 +60,15 @@ pub struct Engine {
     app_db: AppDb,
     /// Each twin's answerer, rebuilt when its persona or parameters change.
     answerers: Arc<brain::AnswererCache>,
+    /// The passages each twin's newest anticipatory prefill quoted.
+    anticipations: Arc<anticipate::Anticipations>,
 }
 
 impl Engine {
     /// Opens the app database (creating and migrating it if needed).
     pub async fn open(config: Config) -> Result<Self, EngineError> {
         let app_db = AppDb::open(&config.app_db()).await?;
-        Ok(Self { config, app_db, answerers: Arc::default() })
+        Ok(Self { config, app_db, answerers: Arc::default(), anticipations: Arc::default() })
     }
 
     pub fn config(&self) -> &Config {

@@ -1,6 +1,8 @@
 //! Listening for one spoken question on a live source: voice activity finds
 //! where it starts and ends, partial captions are decoded as it grows, and
-//! the final transcript is decoded when the speaker stops.
+//! the final transcript is decoded when the speaker stops. Given a twin, the
+//! partial captions drive anticipatory prefill ([`crate::anticipate`]) while
+//! the person is still speaking.
 //!
 //! The same loop runs on a microphone and on a recorded file played in real
 //! time (the app's test input), so what is tested is what people use.
@@ -19,6 +21,7 @@ use alter_core::CancelToken;
 use alter_vad::{Vad, VadEvent, VadOptions};
 use serde::Serialize;
 
+use crate::anticipate::{AnticipateFor, Anticipated};
 use crate::echo::{EchoGate, EchoGateOptions, Verdict, level_db};
 use crate::playback::PlaybackProbe;
 use crate::{Engine, EngineError};
@@ -44,6 +47,11 @@ pub struct Heard {
     pub speech_seconds: f32,
     /// From the end of speech to the final transcript.
     pub final_decode_ms: f64,
+    /// The anticipatory prefills made while the person spoke, oldest first.
+    pub anticipated: Vec<Anticipated>,
+    /// From the final transcript to the end of the anticipatory prefill
+    /// under way then (the answer waits for it either way: one model).
+    pub anticipation_wait_ms: f64,
 }
 
 /// Limits of one listening turn.
@@ -57,6 +65,8 @@ pub struct ListenOptions {
     /// The reply playing while listening (hands-free barge-in): its echo in the
     /// microphone is told apart from the person's voice (see [`crate::echo`]).
     pub playing: Option<PlaybackProbe>,
+    /// Prefill this twin's answer from the partial captions.
+    pub anticipate: Option<AnticipateFor>,
 }
 
 impl Default for ListenOptions {
@@ -66,6 +76,7 @@ impl Default for ListenOptions {
             patience: Duration::from_secs(10),
             max_utterance: Duration::from_secs(25),
             playing: None,
+            anticipate: None,
         }
     }
 }
@@ -87,6 +98,17 @@ impl Engine {
     ) -> Result<Heard, EngineError> {
         let transcriber = self.transcriber().await?;
         let models = self.config().models_dir.clone();
+        let speech_over = CancelToken::new();
+        let (captions, anticipation) = match opts.anticipate.clone() {
+            Some(target) => {
+                let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+                let engine = self.clone();
+                let over = speech_over.clone();
+                (Some(tx), Some(tokio::spawn(async move { engine.anticipate_captions(target, rx, over).await })))
+            }
+            None => (None, None),
+        };
+        let over = speech_over.clone();
         let task = tokio::task::spawn_blocking(move || -> Result<Heard, EngineError> {
             let rate = alter_audio::SPEECH_RATE;
             if source.sample_rate() != rate {
@@ -160,6 +182,9 @@ impl Engine {
                 if speaking {
                     speech_samples += chunk.len();
                     if let Some(caption) = captioner.push(&chunk)? {
+                        if let Some(tx) = &captions {
+                            let _ = tx.send(caption.text.clone());
+                        }
                         on_event(ListenEvent::Partial { text: caption.text });
                     }
                 } else {
@@ -178,6 +203,7 @@ impl Engine {
                 }
                 let too_long = speech_samples as f64 / rate as f64 > opts.max_utterance.as_secs_f64();
                 if ended || ended_input || too_long {
+                    over.cancel();
                     on_event(ListenEvent::SpeechEnded);
                     let decode = Instant::now();
                     let caption = captioner.end_of_speech()?;
@@ -193,10 +219,24 @@ impl Engine {
                         language,
                         speech_seconds: speech_samples as f32 / rate as f32,
                         final_decode_ms: decode.elapsed().as_secs_f64() * 1000.0,
+                        anticipated: Vec::new(),
+                        anticipation_wait_ms: 0.0,
                     });
                 }
             }
         });
-        task.await.map_err(|e| EngineError::Internal(format!("the listening thread failed: {e}")))?
+        let heard = task.await.map_err(|e| EngineError::Internal(format!("the listening thread failed: {e}")));
+        speech_over.cancel();
+        // The prefill under way was cut short when the speech ended (after its current chunk), so the
+        // final transcript had the processor; what it computed is kept for the answer.
+        let waited = Instant::now();
+        let anticipated = match anticipation {
+            Some(worker) => worker.await.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let mut heard = heard??;
+        heard.anticipated = anticipated;
+        heard.anticipation_wait_ms = waited.elapsed().as_secs_f64() * 1000.0;
+        Ok(heard)
     }
 }

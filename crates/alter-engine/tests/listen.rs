@@ -1,6 +1,7 @@
 //! Listening for a spoken question with the real voice-activity and speech
 //! models: a recorded question fed as a live source (in microphone-sized
-//! pieces), silence, noise, a cancelled turn and a source at the wrong rate.
+//! pieces), silence, noise, a cancelled turn and a source at the wrong rate;
+//! and a question to a twin whose answer is prefilled while it is spoken.
 //!
 //! Needs the models (`ALTER_MODELS_DIR`; `ALTER_SKIP_MODEL_TESTS=1` skips with a reason).
 
@@ -11,7 +12,7 @@ use std::time::Duration;
 use alter_audio::Audio;
 use alter_audio::io::{MemorySource, RealTime};
 use alter_core::{CancelToken, ErrorCode, HasErrorCode, Settings};
-use alter_engine::{Engine, ListenEvent, ListenOptions};
+use alter_engine::{AnticipateFor, AskRequest, Engine, ListenEvent, ListenOptions};
 
 const RATE: u32 = alter_audio::SPEECH_RATE;
 
@@ -177,4 +178,74 @@ async fn a_question_said_over_the_twins_reply_is_heard_and_its_echo_is_not() {
     let text = heard.text.to_lowercase();
     assert!(text.contains("join") || text.contains("when"), "{heard:?}");
     assert!(!text.contains("antwerp") && !text.contains("planner"), "the echo reached the transcript: {heard:?}");
+}
+
+/// A twin with the evaluation folder's documents (no build: a blank persona).
+async fn twin_with_documents(engine: &Engine) -> alter_core::TwinId {
+    let params = alter_core::TwinParams { name: "Maya Okafor".into(), ..Default::default() };
+    let twin = engine.create_twin(params, None).await.unwrap().id;
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/docs");
+    engine.ingest_documents(&twin, &docs, &alter_core::ProgressSink::none(), &CancelToken::new()).await.unwrap();
+    twin
+}
+
+/// While a question is spoken to a twin, its partial captions start
+/// anticipatory prefills; the one under way is cut short when the speech
+/// ends, so the final transcript is not kept waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_captions_prefill_the_answer_while_the_question_is_spoken() {
+    let home = tempfile::tempdir().unwrap();
+    let Some(engine) = engine(home.path()).await else { return };
+    let twin = twin_with_documents(&engine).await;
+    let audio = alter_audio::decode_file(&eval_audio("d04.wav"), RATE).unwrap();
+    let mut samples = audio.samples;
+    samples.extend(std::iter::repeat_n(0.0, RATE as usize));
+    let source = Box::new(RealTime::new(MemorySource::new(Audio::new(samples, RATE), 512)));
+    let opts = ListenOptions {
+        language: alter_asr::Language::English,
+        anticipate: Some(AnticipateFor { twin: twin.clone(), session_id: None }),
+        ..ListenOptions::default()
+    };
+    let heard = engine.listen(source, opts, CancelToken::new(), |_| {}).await.expect("the question is heard");
+    assert!(heard.text.to_lowercase().contains("route planning"), "{heard:?}");
+    let first = heard.anticipated.first().unwrap_or_else(|| panic!("nothing was anticipated: {heard:?}"));
+    assert!(!first.partial.trim().is_empty(), "{heard:?}");
+    // Cut short or finished, it never holds the transcript back for long (one chunk of prefill).
+    assert!(heard.anticipation_wait_ms < 5_000.0, "{heard:?}");
+    let report = engine
+        .ask(&twin, AskRequest { question: heard.text.clone(), ..Default::default() }, CancelToken::new())
+        .await
+        .expect("answered");
+    assert!(!report.answer.answer.is_empty());
+}
+
+/// A question asked after its start was anticipated computes only its end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anticipated_question_reuses_the_prefill() {
+    let home = tempfile::tempdir().unwrap();
+    let Some(engine) = engine(home.path()).await else { return };
+    let twin = twin_with_documents(&engine).await;
+    let early = engine
+        .anticipate(&twin, "How much did route planning time", None, CancelToken::new())
+        .await
+        .expect("anticipated");
+    assert!(early.completed && early.computed_tokens > 0, "{early:?}");
+    let report = engine
+        .ask(
+            &twin,
+            AskRequest { question: "How much did route planning time fall?".into(), ..Default::default() },
+            CancelToken::new(),
+        )
+        .await
+        .expect("answered");
+    // Everything up to the partial question was computed already (less a token or two where the
+    // two questions are cut into tokens differently).
+    assert!(
+        report.answer.reused_tokens + 3 >= early.prompt_tokens,
+        "reused {} of {} anticipated",
+        report.answer.reused_tokens,
+        early.prompt_tokens
+    );
+    assert!(report.answer.prompt_tokens - report.answer.reused_tokens < 80, "{:?}", report.answer);
+    assert!(report.answer.answer.contains("22") || report.answer.answer.contains('6'), "{:?}", report.answer.answer);
 }

@@ -3,11 +3,12 @@
 //! Both engines get the same GGUF, the same thread count and the same token
 //! ids (prompt lengths 64/256/1024 by default). llama.cpp comes from the PyPI
 //! package `llama-cpp-python`, compiled from source into a cached venv
-//! (`$ALTER_MODELS_DIR/.bench-venv`, or `ALTER_LLM_BENCH_VENV`) with
-//! `CMAKE_ARGS` for AVX2/FMA/F16C, the instruction set our build targets
-//! (`.cargo/config.toml`), so neither side uses wider vectors; if that fails the report says "baseline
-//! unavailable" and why. Timings on a shared machine are noisy: compare the
-//! two columns of one run, not runs with each other.
+//! (`$ALTER_MODELS_DIR/.bench-venv`, or `ALTER_LLM_BENCH_VENV`) for this
+//! machine's CPU (`GGML_NATIVE`): our kernels choose AVX-512 VNNI at run time
+//! where the CPU has it, so llama.cpp gets every instruction set too. If
+//! that fails the report says "baseline unavailable" and why. Timings on a
+//! shared machine are noisy: compare the two columns of one run, not runs
+//! with each other.
 
 use std::fmt;
 use std::fs::File;
@@ -138,7 +139,8 @@ fn measure_ours(model: &Model, tokens: &[TokenId], decode: usize) -> Result<(f64
     let mut cache = KvCache::default();
     let t = Instant::now();
     let mut logits = Vec::new();
-    for chunk in tokens.chunks(512) {
+    // In the chunks generation prefills in.
+    for chunk in tokens.chunks(crate::engine::PREFILL_CHUNK) {
         logits = model.forward(&mut cache, chunk)?;
     }
     let prefill = tokens.len() as f64 / t.elapsed().as_secs_f64();
@@ -174,35 +176,57 @@ for toks in cfg["prompts"]:
 print(json.dumps({"rows": out, "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 "#;
 
-/// llama.cpp's build flags: the same instruction set as ours (x86-64-v3), no
-/// CPU-variant dispatch (a variant built for instructions the machine lacks
-/// crashed with "invalid opcode" here).
-const LLAMA_CMAKE_ARGS: &str = "-DGGML_NATIVE=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_BACKEND_DL=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON";
+/// llama.cpp's build flags: compiled for this machine's CPU (`GGML_NATIVE`),
+/// since our kernels pick the widest instructions the CPU has at run time
+/// (AVX-512 VNNI where present); no CPU-variant dispatch (a variant built for
+/// instructions the machine lacks crashed with "invalid opcode" here).
+const LLAMA_CMAKE_ARGS: &str = "-DGGML_NATIVE=ON -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_BACKEND_DL=OFF";
 
-/// Make sure the venv has llama-cpp-python; returns its python.
+/// What the installed llama.cpp was built for: the flags and this CPU's
+/// instruction sets. A venv built elsewhere or with other flags is rebuilt.
+fn build_stamp() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| info.lines().find(|l| l.starts_with("flags")).map(str::to_owned))
+        .unwrap_or_default();
+    format!("{LLAMA_CMAKE_ARGS}\n{cpu}\n")
+}
+
+/// Make sure the venv has llama-cpp-python built for this CPU; returns its python.
 fn ensure_baseline(venv: &Path) -> Result<PathBuf, String> {
     let py = venv.join("bin").join("python");
+    let stamp_file = venv.join("alter-llama-cpp-build.txt");
     let ok = |py: &Path| Command::new(py).args(["-c", "import llama_cpp"]).output().is_ok_and(|o| o.status.success());
-    if py.is_file() && ok(&py) {
+    let stamp = build_stamp();
+    if py.is_file() && ok(&py) && std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) {
         return Ok(py);
     }
     eprintln!("installing llama-cpp-python into {} (compiles llama.cpp; several minutes)…", venv.display());
-    let st =
-        Command::new("python3").args(["-m", "venv"]).arg(venv).status().map_err(|e| format!("python3 -m venv: {e}"))?;
-    if !st.success() {
-        return Err("python3 -m venv failed".into());
+    if !py.is_file() {
+        let st = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(venv)
+            .status()
+            .map_err(|e| format!("python3 -m venv: {e}"))?;
+        if !st.success() {
+            return Err("python3 -m venv failed".into());
+        }
     }
     let out = Command::new(&py)
         // --no-cache-dir: a wheel cached from a build with other flags would be reused silently.
-        .args(["-m", "pip", "install", "--quiet", "--no-cache-dir", "llama-cpp-python"])
+        .args(["-m", "pip", "install", "--quiet", "--no-cache-dir", "--force-reinstall", "--no-deps"])
+        .arg("llama-cpp-python")
         .env("CMAKE_ARGS", LLAMA_CMAKE_ARGS)
         .output()
         .map_err(|e| format!("pip: {e}"))?;
-    if !out.status.success() || !ok(&py) {
+    // Its dependencies (numpy and friends) once, from wheels.
+    let deps = Command::new(&py).args(["-m", "pip", "install", "--quiet", "llama-cpp-python"]).output();
+    if !out.status.success() || deps.is_err() || !ok(&py) {
         let err = String::from_utf8_lossy(&out.stderr);
         let tail: String = err.chars().rev().take(400).collect::<Vec<_>>().into_iter().rev().collect();
         return Err(format!("pip install llama-cpp-python failed: {tail}"));
     }
+    std::fs::write(&stamp_file, stamp).map_err(|e| format!("writing {}: {e}", stamp_file.display()))?;
     Ok(py)
 }
 

@@ -22,8 +22,10 @@ use crate::model::{KvCache, Model};
 use crate::sampling::{Rng, SamplingParams, sample};
 use crate::tokenizer::{TokenId, Tokenizer, Utf8Stream};
 
-/// Tokens processed per forward call in prefill: bounds the attention scores' memory.
-const PREFILL_CHUNK: usize = 512;
+/// Tokens processed per forward call in prefill: bounds the attention
+/// scores' memory and how long a cancelled prefill runs on (a chunk); 128
+/// prefilled 1024 tokens about 10 % faster than 512 here.
+pub(crate) const PREFILL_CHUNK: usize = 128;
 
 /// What to generate.
 #[derive(Debug, Clone, Serialize, Deserialize)]

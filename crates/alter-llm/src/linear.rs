@@ -6,9 +6,10 @@
 //!   kernels for Q5_0/Q8_0, candle's for the rest);
 //! * many tokens (prefill): for Q5_0/Q8_0, each weight row is expanded once
 //!   in registers and multiplied with four tokens at a time (eight, two
-//!   blocks per instruction, with AVX-512 VNNI); other formats
-//!   expand weight rows to f32 tiles for one GEMM (candle's CPU matmul, the
-//!   multi-threaded `gemm` crate).
+//!   blocks per instruction, with AVX-512 VNNI, which serves Q4_K and Q6_K
+//!   too);
+//!   other formats expand weight rows to f32 tiles for one GEMM (candle's
+//!   CPU matmul, the multi-threaded `gemm` crate).
 //!
 //! Invariant: `data` holds exactly `rows` rows of `row_bytes` bytes.
 
@@ -125,37 +126,39 @@ impl QMat {
         w
     }
 
-    /// Prefill for the [`quant::has_q8_kernel`] formats: every token quantized
-    /// to 8 bits once, then each weight row (kept in L1) against all tokens —
-    /// integer work with the weights read once, no f32 copy of them.
+    /// Prefill for the [`quant::has_q8_kernel`] and [`quant::has_group_kernel`]
+    /// formats: every token quantized to 8 bits once, then each weight row
+    /// (kept in L1) against all tokens — integer work with the weights read
+    /// once, no f32 copy of them.
     fn forward_q8(&self, x: &Tensor, m: usize) -> Result<Tensor, LlmError> {
         let xs = x.to_vec2::<f32>()?;
         let mut xq: Vec<quant::Q8Blocks> = xs.par_iter().map(|r| quant::Q8Blocks::quantize(r)).collect();
-        let zero = quant::Q8Blocks::quantize(&vec![0f32; self.cols]);
         #[cfg(target_arch = "x86_64")]
-        if quant::vnni::available() {
+        if quant::has_group_kernel(self.ty) {
             // Eight tokens per pass, two blocks per instruction ([`quant::vnni`]).
-            use quant::vnni::Q8Lanes;
-            let mut lanes: Vec<Q8Lanes> = xq.par_iter().map(Q8Lanes::new).collect();
-            lanes.resize(m.div_ceil(8) * 8, Q8Lanes::new(&zero));
-            return self.prefill_rows(&lanes, m, |row, group: [&Q8Lanes; 8]| quant::dot_row_lanes(self.ty, row, group));
+            use quant::vnni::{GROUP, Q8Group};
+            let groups: Vec<Q8Group> = xq.par_chunks(GROUP).map(Q8Group::new).collect();
+            return self.prefill_rows(&groups, m, |row, g| quant::dot_row_group(self.ty, row, g));
         }
-        xq.resize(m.div_ceil(4) * 4, zero);
-        self.prefill_rows(&xq, m, |row, four: [&quant::Q8Blocks; 4]| quant::dot_row_x4(self.ty, row, four))
+        xq.resize(m.div_ceil(4) * 4, quant::Q8Blocks::quantize(&vec![0f32; self.cols]));
+        let fours: Vec<&[quant::Q8Blocks]> = xq.chunks_exact(4).collect();
+        self.prefill_rows(&fours, m, |row, four| {
+            quant::dot_row_x4(self.ty, row, [&four[0], &four[1], &four[2], &four[3]])
+        })
     }
 
-    /// Every weight row against `xs` in groups of `N` tokens (`dot` gives one
+    /// Every weight row against each group of `N` tokens (`dot` gives one
     /// row's results for one group), rows split across the thread pool; the
-    /// `[rows, N·groups]` products come back as `[m, rows]`. `xs` is padded to
-    /// a multiple of `N` (the padding's results are dropped).
-    fn prefill_rows<T: Sync, const N: usize>(
+    /// `[rows, N·groups]` products come back as `[m, rows]` (the last
+    /// group's padding is dropped).
+    fn prefill_rows<G: Sync, const N: usize>(
         &self,
-        xs: &[T],
+        groups: &[G],
         m: usize,
-        dot: impl Fn(&[u8], [&T; N]) -> [f32; N] + Sync,
+        dot: impl Fn(&[u8], &G) -> [f32; N] + Sync,
     ) -> Result<Tensor, LlmError> {
-        debug_assert!(xs.len().is_multiple_of(N) && xs.len() >= m);
-        let mp = xs.len();
+        let mp = groups.len() * N;
+        debug_assert!(mp >= m);
         let data = self.bytes();
         const ROWS: usize = 16;
         let mut out_t = vec![0f32; self.rows * mp];
@@ -163,8 +166,8 @@ impl QMat {
             for (j, orow) in o.chunks_exact_mut(mp).enumerate() {
                 let r = i * ROWS + j;
                 let row = &data[r * self.row_bytes..(r + 1) * self.row_bytes];
-                for (group, out) in xs.chunks_exact(N).zip(orow.chunks_exact_mut(N)) {
-                    out.copy_from_slice(&dot(row, std::array::from_fn(|t| &group[t])));
+                for (group, out) in groups.iter().zip(orow.chunks_exact_mut(N)) {
+                    out.copy_from_slice(&dot(row, group));
                 }
             }
         });
@@ -179,7 +182,7 @@ impl QMat {
         if m == 1 {
             return self.decode(x);
         }
-        if quant::has_q8_kernel(self.ty) {
+        if quant::has_q8_kernel(self.ty) || quant::has_group_kernel(self.ty) {
             return self.forward_q8(x, m);
         }
         if self.rows <= TILE_ROWS * 2 {

@@ -366,13 +366,36 @@ pub fn dot_row_x4(ty: GgmlType, row: &[u8], xs: [&Q8Blocks; 4]) -> [f32; 4] {
     xs.map(|x| dot_row_q8_impl(ty, row, x))
 }
 
-/// One weight row against `N` tokens laid out for [`vnni`] (prefill on
-/// CPUs with AVX-512 VNNI; the caller checks [`vnni::available`]).
+/// Whether [`dot_row_group`] serves `ty` on this CPU: Q5_0, Q8_0, Q4_K and
+/// Q6_K where the CPU has AVX-512 VNNI.
+pub fn has_group_kernel(ty: GgmlType) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        matches!(ty, GgmlType::Q5_0 | GgmlType::Q8_0 | GgmlType::Q4K | GgmlType::Q6K) && vnni::available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = ty;
+        false
+    }
+}
+
+/// One weight row against a group of tokens laid out for [`vnni`] (prefill
+/// on CPUs with AVX-512 VNNI; the caller checks [`has_group_kernel`]).
 #[cfg(target_arch = "x86_64")]
-pub fn dot_row_lanes<const N: usize>(ty: GgmlType, row: &[u8], xs: [&vnni::Q8Lanes; N]) -> [f32; N] {
-    assert!(vnni::available() && has_q8_kernel(ty), "dot_row_lanes needs AVX-512 VNNI and Q5_0/Q8_0");
-    // SAFETY: the CPU supports the kernel (checked above); whole rows are passed.
-    unsafe { if ty == GgmlType::Q5_0 { vnni::dot_row::<true, N>(row, xs) } else { vnni::dot_row::<false, N>(row, xs) } }
+pub fn dot_row_group(ty: GgmlType, row: &[u8], g: &vnni::Q8Group) -> [f32; vnni::GROUP] {
+    assert!(has_group_kernel(ty), "dot_row_group needs AVX-512 VNNI and Q5_0, Q8_0, Q4_K or Q6_K, not {ty:?}");
+    let (be, bb) = ty.block();
+    assert!(row.len() / bb * be <= g.values(), "the row is longer than the tokens");
+    // SAFETY: the CPU supports the kernels and the group covers the row (both checked above).
+    unsafe {
+        match ty {
+            GgmlType::Q5_0 => vnni::dot_row::<true>(row, g),
+            GgmlType::Q8_0 => vnni::dot_row::<false>(row, g),
+            GgmlType::Q4K => vnni::dot_row_q4k(row, g),
+            _ => vnni::dot_row_q6k(row, g),
+        }
+    }
 }
 
 /// `out[i] = dot(row i, x)` with integer block products (the decoding
@@ -427,14 +450,112 @@ mod tests {
                     Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 3) % 97) as f32 - 48.0) / 20.0).collect::<Vec<_>>())
                 })
                 .collect();
-            let lanes: Vec<vnni::Q8Lanes> = xs.iter().map(vnni::Q8Lanes::new).collect();
-            let got = dot_row_lanes::<8>(ty, &row, std::array::from_fn(|t| &lanes[t]));
+            let got = dot_row_group(ty, &row, &vnni::Q8Group::new(&xs));
             for (t, x) in xs.iter().enumerate() {
                 let want = dot_row_q8_impl(ty, &row, x);
                 let scale = want.abs().max(1.0);
                 assert!((got[t] - want).abs() <= 1e-4 * scale, "{ty:?} k={k} token {t}: {} vs {want}", got[t]);
             }
             assert_eq!(row.len(), k / 32 * bb);
+        }
+    }
+
+    /// Q4_K × Q8_0 in exact integers per sub-block, scaled as the kernel does.
+    fn q4k_reference(row: &[u8], x: &Q8Blocks) -> f64 {
+        let mut total = 0f64;
+        for (i, b) in row.chunks_exact(144).enumerate() {
+            let (d, dmin) = (h(b, 0) as f64, h(b, 2) as f64);
+            for j in 0..8 {
+                let (s, m) = scale_min_k4(j, &b[4..16]);
+                let (g, high) = (j / 2, j % 2 == 1);
+                let xq = &x.q[i * 256 + 32 * j..i * 256 + 32 * j + 32];
+                let dot: i32 = (0..32)
+                    .map(|l| {
+                        let q = b[16 + 32 * g + l];
+                        (if high { q >> 4 } else { q & 0xF }) as i32 * xq[l] as i32
+                    })
+                    .sum();
+                let sum: i32 = xq.iter().map(|&v| v as i32).sum();
+                let dx = x.d[i * 8 + j] as f64;
+                total += d * s as f64 * dx * dot as f64 - dmin * m as f64 * dx * sum as f64;
+            }
+        }
+        total
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn vnni_q4k_prefill_matches_exact_sums_and_dequantisation() {
+        if !has_group_kernel(GgmlType::Q4K) {
+            eprintln!("skipped: this CPU has no AVX-512 VNNI");
+            return;
+        }
+        for k in [256, 4864] {
+            let mut row = random_row(GgmlType::Q4K, k / 256, k as u64 + 5);
+            for b in row.chunks_exact_mut(144) {
+                // The minimums' scale, like `d`, must be a sane f16.
+                let dmin = 0.005 + b[2] as f32 / 9000.0;
+                b[2..4].copy_from_slice(&f16::from_f32(dmin).to_le_bytes());
+            }
+            let xs: Vec<Q8Blocks> = (0..8)
+                .map(|t| {
+                    Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 5) % 89) as f32 - 44.0) / 17.0).collect::<Vec<_>>())
+                })
+                .collect();
+            let got = dot_row_group(GgmlType::Q4K, &row, &vnni::Q8Group::new(&xs));
+            let mut w = vec![0f32; k];
+            dequant_row(GgmlType::Q4K, &row, &mut w);
+            for (t, x) in xs.iter().enumerate() {
+                let want = q4k_reference(&row, x);
+                let magnitude: f64 =
+                    w.iter().zip(&x.q).map(|(a, &q)| (a.abs() * q.unsigned_abs() as f32) as f64).sum::<f64>()
+                        * x.d.iter().fold(0f32, |m, &d| m.max(d)) as f64;
+                assert!(
+                    (got[t] as f64 - want).abs() <= 1e-5 * magnitude.max(1.0),
+                    "k={k} token {t}: {} vs {want}",
+                    got[t]
+                );
+                // And the same as the dequantised weights times the dequantised activations.
+                let float: f64 =
+                    w.iter().enumerate().map(|(e, &wv)| wv as f64 * x.q[e] as f64 * x.d[e / 32] as f64).sum();
+                assert!((float - want).abs() <= 1e-4 * magnitude.max(1.0), "k={k} token {t}: {float} vs {want}");
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn vnni_q6k_prefill_matches_dequantisation() {
+        if !has_group_kernel(GgmlType::Q6K) {
+            eprintln!("skipped: this CPU has no AVX-512 VNNI");
+            return;
+        }
+        for k in [256, 4864] {
+            let mut row = random_row(GgmlType::Q6K, k / 256, k as u64 + 11);
+            for b in row.chunks_exact_mut(210) {
+                // Q6_K keeps its f16 scale last.
+                let d = 0.001 + b[208] as f32 / 50_000.0;
+                b[208..210].copy_from_slice(&f16::from_f32(d).to_le_bytes());
+            }
+            let xs: Vec<Q8Blocks> = (0..8)
+                .map(|t| {
+                    Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 7) % 83) as f32 - 41.0) / 13.0).collect::<Vec<_>>())
+                })
+                .collect();
+            let got = dot_row_group(GgmlType::Q6K, &row, &vnni::Q8Group::new(&xs));
+            let mut w = vec![0f32; k];
+            dequant_row(GgmlType::Q6K, &row, &mut w);
+            for (t, x) in xs.iter().enumerate() {
+                let want: f64 =
+                    w.iter().enumerate().map(|(e, &wv)| wv as f64 * x.q[e] as f64 * x.d[e / 32] as f64).sum();
+                let magnitude: f64 =
+                    w.iter().enumerate().map(|(e, &wv)| (wv as f64 * x.q[e] as f64 * x.d[e / 32] as f64).abs()).sum();
+                assert!(
+                    (got[t] as f64 - want).abs() <= 1e-5 * magnitude.max(1.0),
+                    "k={k} token {t}: {} vs {want}",
+                    got[t]
+                );
+            }
         }
     }
 

@@ -8,13 +8,13 @@
 //! loop in real time, exactly like a microphone would deliver it.
 
 use alter_core::{CancelToken, ErrorReport};
-use alter_engine::ListenOptions;
-use alter_engine::{Heard, ListenEvent};
+use alter_engine::{AnticipateFor, Heard, ListenEvent, ListenOptions};
 use serde::Serialize;
 use tauri::State;
 use tauri::ipc::Channel;
 
 use crate::AppState;
+use crate::commands::twins::parse_id;
 
 /// The environment variable that replaces the microphone with a recording.
 pub const TEST_MICROPHONE_ENV: &str = "ALTER_TEST_MICROPHONE";
@@ -71,6 +71,7 @@ pub(crate) fn open_input(
 
 pub async fn listen(
     state: &AppState,
+    twin_id: &str,
     barge_in: bool,
     on_update: impl Fn(ListenUpdate) + Send + 'static,
 ) -> Result<HeardView, ErrorReport> {
@@ -88,7 +89,9 @@ pub async fn listen(
     let cancel = CancelToken::new();
     state.jobs().replace_listening(cancel.clone());
     let jobs = state.jobs_handle();
-    let opts = ListenOptions { playing, ..ListenOptions::default() };
+    // While the person speaks, the partial captions prefill the twin's answer.
+    let anticipate = AnticipateFor { twin: parse_id(twin_id)?, session_id: Some(state.jobs().session_id()) };
+    let opts = ListenOptions { playing, anticipate: Some(anticipate), ..ListenOptions::default() };
     let heard = engine
         .listen(source, opts, cancel, move |e| {
             on_update(match e {
@@ -105,16 +108,18 @@ pub async fn listen(
     Ok(heard.into())
 }
 
-/// Listens for one spoken question (microphone, or the test input); with
+/// Listens for one spoken question to a twin (microphone, or the test
+/// input), prefilling its answer from the partial captions; with
 /// `barge_in`, over the reply playing, which stops when the person speaks.
 #[tauri::command]
 #[specta::specta]
 pub async fn listen_for_question(
     state: State<'_, AppState>,
+    twin_id: String,
     barge_in: bool,
     on_update: Channel<ListenUpdate>,
 ) -> Result<HeardView, ErrorReport> {
-    listen(&state, barge_in, move |u| {
+    listen(&state, &twin_id, barge_in, move |u| {
         let _ = on_update.send(u);
     })
     .await

@@ -25,6 +25,7 @@ pub async fn run(engine: &Engine, args: EvalArgs, global: &Global) -> Result<(),
     }
     print_report("typed", &run.typed);
     if let Some(spoken) = &run.spoken {
+        println!("(spoken: each file played in real time; its partial captions prefilled the answer while it played)");
         print_report("spoken", &spoken.report);
         for (lang, rate) in &spoken.asr_error_rate {
             let what = if lang == "zh" { "character" } else { "word" };

@@ -1,8 +1,9 @@
-//! The prefill kernel on CPUs with AVX-512 VNNI: two Q5_0/Q8_0 blocks per
-//! 512-bit register, one `vpdpbusd` per token and block pair.
+//! The prefill kernels on CPUs with AVX-512 VNNI: two Q5_0/Q8_0 blocks (or
+//! 64 weights of a Q4_K/Q6_K super-block) per 512-bit register, one
+//! `vpdpbusd` per token and pair.
 //!
 //! VNNI multiplies unsigned bytes by signed bytes. The activations are
-//! therefore stored offset by 128 ([`Q8Lanes`]); each 32-bit lane then holds
+//! therefore stored offset by 128 ([`Q8Group`]); each 32-bit lane then holds
 //! `Σ x·w + 128·Σ w` over its four bytes, and the lane's `−128·Σ w`, computed
 //! once per weight block pair from the same instruction, is the accumulator
 //! the tokens start from. The sums are exact integers, as in the AVX2 kernel;
@@ -10,21 +11,79 @@
 
 use std::arch::x86_64::*;
 
-use super::Q8Blocks;
 use super::avx2::weights;
+use super::{Q8Blocks, scale_min_k4};
 
-/// Activations laid out for the kernel: bytes offset by 128 and each block's
-/// scale repeated over the eight 32-bit lanes its products land in.
+/// Tokens per group: each weight row, once expanded, meets this many.
+pub const GROUP: usize = 8;
+
+/// A group of [`GROUP`] tokens' activations laid out for the kernels, in
+/// chunks of 64 values (two Q8 blocks), the group's tokens side by side per
+/// chunk so one pointer walks them: the bytes offset by 128, each block's
+/// scale repeated over the eight 32-bit lanes its products land in, and per
+/// 256 values each block's sum `d·Σq` (for Q4_K's sub-block minimums).
+/// Missing tokens and the tail past the last block are zeros.
 #[derive(Debug, Clone)]
-pub struct Q8Lanes {
+pub struct Q8Group {
+    chunks: usize,
     u: Vec<u8>,
     d8: Vec<f32>,
+    sums: Vec<f32>,
 }
 
-impl Q8Lanes {
-    pub fn new(x: &Q8Blocks) -> Self {
-        Self { u: x.q.iter().map(|&q| (q as u8) ^ 0x80).collect(), d8: x.d.iter().flat_map(|&d| [d; 8]).collect() }
+impl Q8Group {
+    /// Lays out up to [`GROUP`] tokens of equal length.
+    pub fn new(tokens: &[Q8Blocks]) -> Self {
+        assert!(tokens.len() <= GROUP, "a group holds at most {GROUP} tokens");
+        let blocks = tokens.first().map_or(0, |x| x.d.len());
+        let chunks = blocks.div_ceil(2);
+        let supers = blocks.div_ceil(8);
+        let mut g = Self {
+            chunks,
+            u: vec![0x80; chunks * GROUP * 64],
+            d8: vec![0.0; chunks * GROUP * 16],
+            sums: vec![0.0; supers * GROUP * 8],
+        };
+        for (t, x) in tokens.iter().enumerate() {
+            assert_eq!(x.d.len(), blocks, "the group's tokens differ in length");
+            for (b, (q, &d)) in x.q.chunks_exact(32).zip(&x.d).enumerate() {
+                let (c, half) = (b / 2, b % 2);
+                let at = (c * GROUP + t) * 64 + half * 32;
+                for (u, &v) in g.u[at..at + 32].iter_mut().zip(q) {
+                    *u = (v as u8) ^ 0x80;
+                }
+                let at = (c * GROUP + t) * 16 + half * 8;
+                g.d8[at..at + 8].fill(d);
+                g.sums[((b / 8) * GROUP + t) * 8 + b % 8] = d * q.iter().map(|&v| v as i32).sum::<i32>() as f32;
+            }
+        }
+        g
     }
+
+    /// Values per token the layout covers (a multiple of 64).
+    pub fn values(&self) -> usize {
+        self.chunks * 64
+    }
+}
+
+/// Adds one chunk of 64 weights `w` (signed bytes; `ws` their lanes'
+/// scales; `start` the lanes' `−128·Σw`) times chunk `c` of every token.
+/// The caller guarantees `c < g.chunks`.
+macro_rules! chunk_into {
+    ($acc:ident, $g:ident, $c:expr, $w:expr, $start:expr, $ws:expr) => {{
+        let (w, start, ws, base) = ($w, $start, $ws, $c * GROUP);
+        for t in 0..GROUP {
+            // SAFETY: `Q8Group::new` sized `u` (64 bytes) and `d8` (16 floats) for every chunk and token.
+            let (u, dx) = unsafe {
+                (
+                    _mm512_loadu_si512($g.u.as_ptr().add((base + t) * 64) as *const _),
+                    _mm512_loadu_ps($g.d8.as_ptr().add((base + t) * 16)),
+                )
+            };
+            let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start, u, w));
+            $acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(ws, dx), dot, $acc[t]);
+        }
+    }};
 }
 
 /// Whether this CPU runs the kernel.
@@ -40,52 +99,153 @@ pub fn available() -> bool {
     *HAS
 }
 
-/// One Q5_0 (`Q5`) or Q8_0 row against `N` tokens.
+/// One Q5_0 (`Q5`) or Q8_0 row against a group of tokens.
 ///
 /// # Safety
-/// The CPU must pass [`available`]; `row` must hold whole blocks and every
-/// token as many blocks as the row.
+/// The CPU must pass [`available`]; `row` must hold whole blocks, at most
+/// `g.values()` values.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
-pub unsafe fn dot_row<const Q5: bool, const N: usize>(row: &[u8], xs: [&Q8Lanes; N]) -> [f32; N] {
+pub unsafe fn dot_row<const Q5: bool>(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
     let bb = if Q5 { 22 } else { 34 };
     let blocks = row.len() / bb;
-    let mut acc = [_mm512_setzero_ps(); N];
+    let mut acc = [_mm512_setzero_ps(); GROUP];
     let ones = _mm512_set1_epi8(1);
-    let mut i = 0;
-    while i < blocks {
+    for c in 0..blocks.div_ceil(2) {
+        let i = 2 * c;
         let pair = i + 1 < blocks;
-        let (b0, b1) = (&row[i * bb..], if pair { &row[(i + 1) * bb..] } else { &row[i * bb..] });
-        let w0 = weights::<Q5>(b0);
-        // A lone last block leaves the upper half zero: it adds nothing.
-        let w = if pair {
-            _mm512_inserti64x4(_mm512_castsi256_si512(w0), weights::<Q5>(b1), 1)
+        let w0 = weights::<Q5>(&row[i * bb..]);
+        // A lone last block leaves the upper half zero (the group's tail is zero too).
+        let (w, d1) = if pair {
+            (
+                _mm512_inserti64x4(_mm512_castsi256_si512(w0), weights::<Q5>(&row[(i + 1) * bb..]), 1),
+                scale(&row[(i + 1) * bb..]),
+            )
         } else {
-            _mm512_zextsi256_si512(w0)
+            (_mm512_zextsi256_si512(w0), 0.0)
         };
         let start = _mm512_sub_epi32(
             _mm512_setzero_si512(),
             _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, w), 7),
         );
-        let d1 = if pair { scale(b1) } else { 0.0 };
-        let dw = _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(scale(b0))), _mm256_set1_ps(d1), 1);
-        let lanes = if pair { u16::MAX } else { 0x00ff };
-        for (a, x) in acc.iter_mut().zip(xs) {
-            // SAFETY: each token holds 32 bytes and 8 scales per block; a lone block reads only its own half.
-            let (u, d) = unsafe {
-                (
-                    _mm512_maskz_loadu_epi8(
-                        if pair { u64::MAX } else { u32::MAX as u64 },
-                        x.u[i * 32..].as_ptr() as *const i8,
-                    ),
-                    _mm512_maskz_loadu_ps(lanes, x.d8[i * 8..].as_ptr()),
-                )
-            };
-            let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start, u, w));
-            *a = _mm512_fmadd_ps(_mm512_mul_ps(dw, d), dot, *a);
-        }
-        i += 2;
+        let ws =
+            _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(scale(&row[i * bb..]))), _mm256_set1_ps(d1), 1);
+        chunk_into!(acc, g, c, w, start, ws);
     }
     acc.map(|a| _mm512_reduce_add_ps(a))
+}
+
+/// One Q4_K row against a group of tokens.
+///
+/// A super-block holds 256 weights as eight sub-blocks of 32, each with a
+/// 6-bit scale and minimum: `w = d·sⱼ·q − dmin·mⱼ` with `q` in 0..16. Bytes
+/// `32g..32g+32` of the nibbles hold sub-block `2g` in their low halves and
+/// `2g+1` in their high halves, so one 256-bit load expanded to 64 bytes
+/// meets the activations of both sub-blocks, which lie next to each other.
+/// The minimums meet each token's block sums once per super-block.
+///
+/// # Safety
+/// The CPU must pass [`available`]; `row` must hold whole 144-byte blocks,
+/// at most `g.values()` values.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+pub unsafe fn dot_row_q4k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
+    let mut acc = [_mm512_setzero_ps(); GROUP];
+    let mut acc_min = [_mm256_setzero_ps(); GROUP];
+    let ones = _mm512_set1_epi8(1);
+    let nibble = _mm512_set1_epi8(0x0f);
+    for (i, b) in row.chunks_exact(144).enumerate() {
+        let (d, dmin) = (scale(b), scale(&b[2..]));
+        let mut s = [0f32; 8];
+        let mut m = [0f32; 8];
+        for j in 0..8 {
+            let (sj, mj) = scale_min_k4(j, &b[4..16]);
+            s[j] = d * sj;
+            m[j] = dmin * mj;
+        }
+        // SAFETY: `m` holds 8 floats; the group holds 8 block sums per token and super-block.
+        let mins = unsafe { _mm256_loadu_ps(m.as_ptr()) };
+        for (t, a) in acc_min.iter_mut().enumerate() {
+            *a = _mm256_fmadd_ps(mins, unsafe { _mm256_loadu_ps(g.sums.as_ptr().add((i * GROUP + t) * 8)) }, *a);
+        }
+        for p in 0..4 {
+            // SAFETY: bytes 16 + 32p .. 48 + 32p lie inside the 144-byte block.
+            let q = unsafe { _mm256_loadu_si256(b[16 + 32 * p..].as_ptr() as *const __m256i) };
+            let w = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(q), _mm256_srli_epi16(q, 4), 1), nibble);
+            let start = _mm512_sub_epi32(
+                _mm512_setzero_si512(),
+                _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, w), 7),
+            );
+            let ws =
+                _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(s[2 * p])), _mm256_set1_ps(s[2 * p + 1]), 1);
+            chunk_into!(acc, g, i * 4 + p, w, start, ws);
+        }
+    }
+    std::array::from_fn(|t| _mm512_reduce_add_ps(acc[t]) - hsum256(acc_min[t]))
+}
+
+/// One Q6_K row against `N` tokens.
+///
+/// A super-block holds 256 weights of 6 bits, `w = d·sⱼ·(q − 32)`, with a
+/// signed 8-bit scale per 16 weights. In each half (128 weights) the low
+/// nibbles of bytes `0..64` with the two lowest high bits hold values
+/// `0..64`, their high nibbles with the next two bits values `64..128`: two
+/// 64-byte registers, each meeting the activations of two Q8 blocks. A
+/// 32-bit lane covers four weights, so each lane takes the scale of its 16.
+///
+/// # Safety
+/// As [`dot_row_q4k`], with 210-byte blocks.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+pub unsafe fn dot_row_q6k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
+    let mut acc = [_mm512_setzero_ps(); GROUP];
+    let ones = _mm512_set1_epi8(1);
+    let (nibble, two_bits) = (_mm512_set1_epi8(0x0f), _mm512_set1_epi8(0x03));
+    let minus_32 = _mm512_set1_epi8(32);
+    // Lane l of pair p takes scale 4p + l/4.
+    let spread = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+    for (i, b) in row.chunks_exact(210).enumerate() {
+        // SAFETY: the 16 scales lie at bytes 192..208 of the 210-byte block.
+        let scales = unsafe { _mm_loadu_si128(b[192..].as_ptr() as *const __m128i) };
+        let scales = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(scales)), _mm512_set1_ps(scale(&b[208..])));
+        for n in 0..2 {
+            // SAFETY: bytes 64n..64n+64 (low bits) and 128+32n..160+32n (high bits) lie inside the block.
+            let (low, high) = unsafe {
+                (
+                    _mm512_loadu_si512(b[64 * n..].as_ptr() as *const _),
+                    _mm256_loadu_si256(b[128 + 32 * n..].as_ptr() as *const __m256i),
+                )
+            };
+            for half in 0..2 {
+                // Half 0: low nibbles with high bits 0-1 (first 32 values) and 2-3 (next 32);
+                // half 1: high nibbles with bits 4-5 and 6-7.
+                let (nibbles, h0, h1) = if half == 0 {
+                    (low, high, _mm256_srli_epi16(high, 2))
+                } else {
+                    (_mm512_srli_epi16(low, 4), _mm256_srli_epi16(high, 4), _mm256_srli_epi16(high, 6))
+                };
+                let h = _mm512_inserti64x4(_mm512_castsi256_si512(h0), h1, 1);
+                let q = _mm512_or_si512(
+                    _mm512_and_si512(nibbles, nibble),
+                    _mm512_slli_epi16(_mm512_and_si512(h, two_bits), 4),
+                );
+                let w = _mm512_sub_epi8(q, minus_32);
+                let start = _mm512_sub_epi32(
+                    _mm512_setzero_si512(),
+                    _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, w), 7),
+                );
+                let p = 2 * n + half;
+                let ws = _mm512_permutexvar_ps(_mm512_add_epi32(spread, _mm512_set1_epi32(4 * p as i32)), scales);
+                chunk_into!(acc, g, i * 4 + p, w, start, ws);
+            }
+        }
+    }
+    acc.map(|a| _mm512_reduce_add_ps(a))
+}
+
+#[inline]
+#[target_feature(enable = "avx2")]
+fn hsum256(v: __m256) -> f32 {
+    let quad = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    let pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
+    _mm_cvtss_f32(_mm_add_ss(pair, _mm_movehdup_ps(pair)))
 }
 
 #[inline]
