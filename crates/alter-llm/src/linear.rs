@@ -138,24 +138,24 @@ impl QMat {
             // Eight tokens per pass, two blocks per instruction ([`quant::vnni`]).
             use quant::vnni::{GROUP, Q8Group};
             let groups: Vec<Q8Group> = xq.par_chunks(GROUP).map(Q8Group::new).collect();
-            return self.prefill_rows(&groups, m, |row, g| quant::dot_row_group(self.ty, row, g));
+            return self.prefill_rows(&groups, m, |rows, g| quant::dot_rows_group(self.ty, rows, g));
         }
         xq.resize(m.div_ceil(4) * 4, quant::Q8Blocks::quantize(&vec![0f32; self.cols]));
         let fours: Vec<&[quant::Q8Blocks]> = xq.chunks_exact(4).collect();
-        self.prefill_rows(&fours, m, |row, four| {
-            quant::dot_row_x4(self.ty, row, [&four[0], &four[1], &four[2], &four[3]])
+        self.prefill_rows(&fours, m, |rows, four| {
+            rows.map(|row| quant::dot_row_x4(self.ty, row, [&four[0], &four[1], &four[2], &four[3]]))
         })
     }
 
-    /// Every weight row against each group of `N` tokens (`dot` gives one
-    /// row's results for one group), rows split across the thread pool; the
+    /// Every weight row against each group of `N` tokens (`dot` gives two
+    /// rows' results for one group), rows split across the thread pool; the
     /// `[rows, N·groups]` products come back as `[m, rows]` (the last
     /// group's padding is dropped).
     fn prefill_rows<G: Sync, const N: usize>(
         &self,
         groups: &[G],
         m: usize,
-        dot: impl Fn(&[u8], &G) -> [f32; N] + Sync,
+        dot: impl Fn([&[u8]; 2], &G) -> [[f32; N]; 2] + Sync,
     ) -> Result<Tensor, LlmError> {
         let mp = groups.len() * N;
         debug_assert!(mp >= m);
@@ -163,11 +163,17 @@ impl QMat {
         const ROWS: usize = 16;
         let mut out_t = vec![0f32; self.rows * mp];
         out_t.par_chunks_mut(ROWS * mp).enumerate().for_each(|(i, o)| {
-            for (j, orow) in o.chunks_exact_mut(mp).enumerate() {
-                let r = i * ROWS + j;
-                let row = &data[r * self.row_bytes..(r + 1) * self.row_bytes];
-                for (group, out) in groups.iter().zip(orow.chunks_exact_mut(N)) {
-                    out.copy_from_slice(&dot(row, group));
+            // Rows in pairs (an odd last row goes with itself; its twin's results are dropped).
+            for (j, pair) in o.chunks_mut(2 * mp).enumerate() {
+                let r = i * ROWS + 2 * j;
+                let row = |r: usize| &data[r * self.row_bytes..(r + 1) * self.row_bytes];
+                let rows = [row(r), row(if pair.len() > mp { r + 1 } else { r })];
+                for (gi, group) in groups.iter().enumerate() {
+                    let [a, b] = dot(rows, group);
+                    pair[gi * N..(gi + 1) * N].copy_from_slice(&a);
+                    if pair.len() > mp {
+                        pair[mp + gi * N..mp + (gi + 1) * N].copy_from_slice(&b);
+                    }
                 }
             }
         });

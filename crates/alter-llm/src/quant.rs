@@ -366,7 +366,7 @@ pub fn dot_row_x4(ty: GgmlType, row: &[u8], xs: [&Q8Blocks; 4]) -> [f32; 4] {
     xs.map(|x| dot_row_q8_impl(ty, row, x))
 }
 
-/// Whether [`dot_row_group`] serves `ty` on this CPU: Q5_0, Q8_0, Q4_K and
+/// Whether [`dot_rows_group`] serves `ty` on this CPU: Q5_0, Q8_0, Q4_K and
 /// Q6_K where the CPU has AVX-512 VNNI.
 pub fn has_group_kernel(ty: GgmlType) -> bool {
     #[cfg(target_arch = "x86_64")]
@@ -380,20 +380,21 @@ pub fn has_group_kernel(ty: GgmlType) -> bool {
     }
 }
 
-/// One weight row against a group of tokens laid out for [`vnni`] (prefill
+/// Two weight rows against a group of tokens laid out for [`vnni`] (prefill
 /// on CPUs with AVX-512 VNNI; the caller checks [`has_group_kernel`]).
 #[cfg(target_arch = "x86_64")]
-pub fn dot_row_group(ty: GgmlType, row: &[u8], g: &vnni::Q8Group) -> [f32; vnni::GROUP] {
-    assert!(has_group_kernel(ty), "dot_row_group needs AVX-512 VNNI and Q5_0, Q8_0, Q4_K or Q6_K, not {ty:?}");
+pub fn dot_rows_group(ty: GgmlType, rows: [&[u8]; 2], g: &vnni::Q8Group) -> [[f32; vnni::GROUP]; 2] {
+    assert!(has_group_kernel(ty), "dot_rows_group needs AVX-512 VNNI and Q5_0, Q8_0, Q4_K or Q6_K, not {ty:?}");
     let (be, bb) = ty.block();
-    assert!(row.len() / bb * be <= g.values(), "the row is longer than the tokens");
-    // SAFETY: the CPU supports the kernels and the group covers the row (both checked above).
+    assert!(rows[0].len() == rows[1].len(), "the rows differ in length");
+    assert!(rows[0].len() / bb * be <= g.values(), "the rows are longer than the tokens");
+    // SAFETY: the CPU supports the kernels and the group covers the rows (both checked above).
     unsafe {
         match ty {
-            GgmlType::Q5_0 => vnni::dot_row::<true>(row, g),
-            GgmlType::Q8_0 => vnni::dot_row::<false>(row, g),
-            GgmlType::Q4K => vnni::dot_row_q4k(row, g),
-            _ => vnni::dot_row_q6k(row, g),
+            GgmlType::Q5_0 => vnni::dot_rows::<true, 2>(rows, g),
+            GgmlType::Q8_0 => vnni::dot_rows::<false, 2>(rows, g),
+            GgmlType::Q4K => rows.map(|row| vnni::dot_row_q4k(row, g)),
+            _ => rows.map(|row| vnni::dot_row_q6k(row, g)),
         }
     }
 }
@@ -450,7 +451,8 @@ mod tests {
                     Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 3) % 97) as f32 - 48.0) / 20.0).collect::<Vec<_>>())
                 })
                 .collect();
-            let got = dot_row_group(ty, &row, &vnni::Q8Group::new(&xs));
+            let [got, again] = dot_rows_group(ty, [&row, &row], &vnni::Q8Group::new(&xs));
+            assert_eq!(got, again);
             for (t, x) in xs.iter().enumerate() {
                 let want = dot_row_q8_impl(ty, &row, x);
                 let scale = want.abs().max(1.0);
@@ -502,7 +504,7 @@ mod tests {
                     Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 5) % 89) as f32 - 44.0) / 17.0).collect::<Vec<_>>())
                 })
                 .collect();
-            let got = dot_row_group(GgmlType::Q4K, &row, &vnni::Q8Group::new(&xs));
+            let [got, _] = dot_rows_group(GgmlType::Q4K, [&row, &row], &vnni::Q8Group::new(&xs));
             let mut w = vec![0f32; k];
             dequant_row(GgmlType::Q4K, &row, &mut w);
             for (t, x) in xs.iter().enumerate() {
@@ -542,7 +544,7 @@ mod tests {
                     Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 7) % 83) as f32 - 41.0) / 13.0).collect::<Vec<_>>())
                 })
                 .collect();
-            let got = dot_row_group(GgmlType::Q6K, &row, &vnni::Q8Group::new(&xs));
+            let [got, _] = dot_rows_group(GgmlType::Q6K, [&row, &row], &vnni::Q8Group::new(&xs));
             let mut w = vec![0f32; k];
             dequant_row(GgmlType::Q6K, &row, &mut w);
             for (t, x) in xs.iter().enumerate() {

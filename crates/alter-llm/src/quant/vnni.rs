@@ -99,39 +99,63 @@ pub fn available() -> bool {
     *HAS
 }
 
-/// One Q5_0 (`Q5`) or Q8_0 row against a group of tokens.
+/// `R` Q5_0 (`Q5`) or Q8_0 rows against a group of tokens: each token's
+/// values are loaded once for all `R` rows.
 ///
 /// # Safety
-/// The CPU must pass [`available`]; `row` must hold whole blocks, at most
-/// `g.values()` values.
+/// The CPU must pass [`available`]; the rows must be equally long, hold
+/// whole blocks, at most `g.values()` values.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
-pub unsafe fn dot_row<const Q5: bool>(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
+pub unsafe fn dot_rows<const Q5: bool, const R: usize>(rows: [&[u8]; R], g: &Q8Group) -> [[f32; GROUP]; R] {
     let bb = if Q5 { 22 } else { 34 };
-    let blocks = row.len() / bb;
-    let mut acc = [_mm512_setzero_ps(); GROUP];
+    let blocks = rows[0].len() / bb;
+    let mut acc = [[_mm512_setzero_ps(); GROUP]; R];
     let ones = _mm512_set1_epi8(1);
     for c in 0..blocks.div_ceil(2) {
         let i = 2 * c;
         let pair = i + 1 < blocks;
-        let w0 = weights::<Q5>(&row[i * bb..]);
-        // A lone last block leaves the upper half zero (the group's tail is zero too).
-        let (w, d1) = if pair {
-            (
-                _mm512_inserti64x4(_mm512_castsi256_si512(w0), weights::<Q5>(&row[(i + 1) * bb..]), 1),
-                scale(&row[(i + 1) * bb..]),
-            )
-        } else {
-            (_mm512_zextsi256_si512(w0), 0.0)
-        };
-        let start = _mm512_sub_epi32(
-            _mm512_setzero_si512(),
-            _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, w), 7),
-        );
-        let ws =
-            _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(scale(&row[i * bb..]))), _mm256_set1_ps(d1), 1);
-        chunk_into!(acc, g, c, w, start, ws);
+        let mut w = [_mm512_setzero_si512(); R];
+        let mut start = [_mm512_setzero_si512(); R];
+        let mut ws = [_mm512_setzero_ps(); R];
+        for r in 0..R {
+            let row = rows[r];
+            let w0 = weights::<Q5>(&row[i * bb..]);
+            // A lone last block leaves the upper half zero (the group's tail is zero too).
+            let d1;
+            (w[r], d1) = if pair {
+                (
+                    _mm512_inserti64x4(_mm512_castsi256_si512(w0), weights::<Q5>(&row[(i + 1) * bb..]), 1),
+                    scale(&row[(i + 1) * bb..]),
+                )
+            } else {
+                (_mm512_zextsi256_si512(w0), 0.0)
+            };
+            start[r] = _mm512_sub_epi32(
+                _mm512_setzero_si512(),
+                _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, w[r]), 7),
+            );
+            ws[r] = _mm512_insertf32x8(
+                _mm512_castps256_ps512(_mm256_set1_ps(scale(&row[i * bb..]))),
+                _mm256_set1_ps(d1),
+                1,
+            );
+        }
+        let base = c * GROUP;
+        for t in 0..GROUP {
+            // SAFETY: `Q8Group::new` sized `u` (64 bytes) and `d8` (16 floats) for every chunk and token.
+            let (u, dx) = unsafe {
+                (
+                    _mm512_loadu_si512(g.u.as_ptr().add((base + t) * 64) as *const _),
+                    _mm512_loadu_ps(g.d8.as_ptr().add((base + t) * 16)),
+                )
+            };
+            for r in 0..R {
+                let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start[r], u, w[r]));
+                acc[r][t] = _mm512_fmadd_ps(_mm512_mul_ps(ws[r], dx), dot, acc[r][t]);
+            }
+        }
     }
-    acc.map(|a| _mm512_reduce_add_ps(a))
+    acc.map(|a| a.map(|v| _mm512_reduce_add_ps(v)))
 }
 
 /// One Q4_K row against a group of tokens.
