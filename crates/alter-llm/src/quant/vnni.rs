@@ -106,6 +106,7 @@ pub fn available() -> bool {
 /// The CPU must pass [`available`]; the rows must be equally long, hold
 /// whole blocks, at most `g.values()` values.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+#[allow(clippy::needless_range_loop)] // `t` places the token in the group's layout as well as in `acc`
 pub unsafe fn dot_rows<const Q5: bool, const R: usize>(rows: [&[u8]; R], g: &Q8Group) -> [[f32; GROUP]; R] {
     let bb = if Q5 { 22 } else { 34 };
     let blocks = rows[0].len() / bb;
