@@ -247,5 +247,10 @@ async fn an_anticipated_question_reuses_the_prefill() {
         early.prompt_tokens
     );
     assert!(report.answer.prompt_tokens - report.answer.reused_tokens < 80, "{:?}", report.answer);
+    let t = &report.answer.timings_ms;
+    eprintln!(
+        "anticipated {} of {} prompt tokens; first token {:?} ms, first sentence {:?} ms",
+        report.answer.reused_tokens, report.answer.prompt_tokens, t.first_token, t.first_sentence
+    );
     assert!(report.answer.answer.contains("22") || report.answer.answer.contains('6'), "{:?}", report.answer.answer);
 }
