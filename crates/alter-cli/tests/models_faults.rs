@@ -34,14 +34,17 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// The real wheel cache (`ALTER_WHEEL_CACHE`, else `$ALTER_MODELS_DIR/.wheels`, as
-/// `alter models fetch` uses), or `None` (with the reason printed) when model tests are skipped.
+/// The real wheel cache holding the test's wheel (`ALTER_WHEEL_CACHE`, or
+/// `$ALTER_MODELS_DIR/.wheels`, where `alter models fetch` puts wheels when
+/// `ALTER_WHEEL_CACHE` is unset: models fetched that way are not fetched
+/// again), or `None` (with the reason printed) when model tests are skipped.
 fn wheel_cache() -> Option<PathBuf> {
-    let cache = std::env::var_os("ALTER_WHEEL_CACHE")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("ALTER_MODELS_DIR").map(|d| PathBuf::from(d).join(".wheels")));
-    match cache {
-        Some(c) if c.join(WHEEL).is_file() => Some(c),
+    let candidates = [
+        std::env::var_os("ALTER_WHEEL_CACHE").map(PathBuf::from),
+        std::env::var_os("ALTER_MODELS_DIR").map(|d| PathBuf::from(d).join(".wheels")),
+    ];
+    match candidates.into_iter().flatten().find(|c| c.join(WHEEL).is_file()) {
+        Some(c) => Some(c),
         _ if std::env::var("ALTER_SKIP_MODEL_TESTS").as_deref() == Ok("1") => {
             eprintln!("skipping: no {WHEEL} in ALTER_WHEEL_CACHE (ALTER_SKIP_MODEL_TESTS=1)");
             None

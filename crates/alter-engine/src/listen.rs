@@ -50,7 +50,8 @@ pub struct Heard {
     /// The anticipatory prefills made while the person spoke, oldest first.
     pub anticipated: Vec<Anticipated>,
     /// From the final transcript to the end of the anticipatory prefill
-    /// under way then (the answer waits for it either way: one model).
+    /// under way then, which the end of speech cut short after its current
+    /// chunk (the answer would wait for it either way: one model).
     pub anticipation_wait_ms: f64,
 }
 
