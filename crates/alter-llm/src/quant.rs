@@ -417,7 +417,7 @@ pub fn dot_rows_q8(ty: GgmlType, rows: &[u8], row_bytes: usize, x: &Q8Blocks, ou
 mod tests {
     use super::*;
 
-    /// Random bytes make valid blocks once each block's f16 scale is sane.
+    /// Random bytes make valid blocks once each block's f16 scales are sane.
     fn random_row(ty: GgmlType, blocks: usize, seed: u64) -> Vec<u8> {
         let (_, bb) = ty.block();
         let mut x = seed | 1;
@@ -429,11 +429,33 @@ mod tests {
                 x as u8
             })
             .collect();
+        // Where each format keeps its f16 scales (Q4_K: `d`, then the minimums' `dmin`; Q6_K: last).
+        let scales: &[usize] = match ty {
+            GgmlType::Q4K => &[0, 2],
+            GgmlType::Q6K => &[208],
+            _ => &[0],
+        };
         for b in row.chunks_exact_mut(bb) {
-            let d = 0.01 + b[0] as f32 / 5000.0;
-            b[..2].copy_from_slice(&f16::from_f32(d).to_le_bytes());
+            for &at in scales {
+                let d = 0.001 + b[at] as f32 / 25_000.0;
+                b[at..at + 2].copy_from_slice(&f16::from_f32(d).to_le_bytes());
+            }
         }
         row
+    }
+
+    /// Eight tokens of `k` activations, quantized (`salt` varies them).
+    fn eight_tokens(k: usize, salt: usize) -> Vec<Q8Blocks> {
+        (0..8)
+            .map(|t| {
+                let period = 83 + 2 * salt;
+                Q8Blocks::quantize(
+                    &(0..k)
+                        .map(|i| ((i * (t + salt) % period) as f32 - (period / 2) as f32) / 17.0)
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect()
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -446,11 +468,7 @@ mod tests {
         for (k, ty) in [(896, GgmlType::Q5_0), (896, GgmlType::Q8_0), (96, GgmlType::Q5_0), (32, GgmlType::Q8_0)] {
             let (_, bb) = ty.block();
             let row = random_row(ty, k / 32, k as u64);
-            let xs: Vec<Q8Blocks> = (0..8)
-                .map(|t| {
-                    Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 3) % 97) as f32 - 48.0) / 20.0).collect::<Vec<_>>())
-                })
-                .collect();
+            let xs = eight_tokens(k, 3);
             let [got, again] = dot_rows_group(ty, [&row, &row], &vnni::Q8Group::new(&xs));
             assert_eq!(got, again);
             for (t, x) in xs.iter().enumerate() {
@@ -493,17 +511,8 @@ mod tests {
             return;
         }
         for k in [256, 4864] {
-            let mut row = random_row(GgmlType::Q4K, k / 256, k as u64 + 5);
-            for b in row.chunks_exact_mut(144) {
-                // The minimums' scale, like `d`, must be a sane f16.
-                let dmin = 0.005 + b[2] as f32 / 9000.0;
-                b[2..4].copy_from_slice(&f16::from_f32(dmin).to_le_bytes());
-            }
-            let xs: Vec<Q8Blocks> = (0..8)
-                .map(|t| {
-                    Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 5) % 89) as f32 - 44.0) / 17.0).collect::<Vec<_>>())
-                })
-                .collect();
+            let row = random_row(GgmlType::Q4K, k / 256, k as u64 + 5);
+            let xs = eight_tokens(k, 5);
             let [got, _] = dot_rows_group(GgmlType::Q4K, [&row, &row], &vnni::Q8Group::new(&xs));
             let mut w = vec![0f32; k];
             dequant_row(GgmlType::Q4K, &row, &mut w);
@@ -533,17 +542,8 @@ mod tests {
             return;
         }
         for k in [256, 4864] {
-            let mut row = random_row(GgmlType::Q6K, k / 256, k as u64 + 11);
-            for b in row.chunks_exact_mut(210) {
-                // Q6_K keeps its f16 scale last.
-                let d = 0.001 + b[208] as f32 / 50_000.0;
-                b[208..210].copy_from_slice(&f16::from_f32(d).to_le_bytes());
-            }
-            let xs: Vec<Q8Blocks> = (0..8)
-                .map(|t| {
-                    Q8Blocks::quantize(&(0..k).map(|i| ((i * (t + 7) % 83) as f32 - 41.0) / 13.0).collect::<Vec<_>>())
-                })
-                .collect();
+            let row = random_row(GgmlType::Q6K, k / 256, k as u64 + 11);
+            let xs = eight_tokens(k, 7);
             let [got, _] = dot_rows_group(GgmlType::Q6K, [&row, &row], &vnni::Q8Group::new(&xs));
             let mut w = vec![0f32; k];
             dequant_row(GgmlType::Q6K, &row, &mut w);

@@ -66,9 +66,10 @@ impl Q8Group {
     }
 }
 
-/// Adds one chunk of 64 weights `w` (signed bytes; `ws` their lanes'
-/// scales; `start` the lanes' `−128·Σw`) times chunk `c` of every token.
-/// The caller guarantees `c < g.chunks`.
+/// Adds chunk `c` of `R` rows' weights (`w[r]`: 64 signed bytes; `ws[r]`
+/// their lanes' scales; `start[r]` the lanes' `−128·Σw`, see [`offset_start`])
+/// times chunk `c` of every token into `acc[r][t]`: each token's values are
+/// loaded once for all the rows. The caller guarantees `c < g.chunks`.
 macro_rules! chunk_into {
     ($acc:ident, $g:ident, $c:expr, $w:expr, $start:expr, $ws:expr) => {{
         let (w, start, ws, base) = ($w, $start, $ws, $c * GROUP);
@@ -80,10 +81,21 @@ macro_rules! chunk_into {
                     _mm512_loadu_ps($g.d8.as_ptr().add((base + t) * 16)),
                 )
             };
-            let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start, u, w));
-            $acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(ws, dx), dot, $acc[t]);
+            for r in 0..w.len() {
+                let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start[r], u, w[r]));
+                $acc[r][t] = _mm512_fmadd_ps(_mm512_mul_ps(ws[r], dx), dot, $acc[r][t]);
+            }
         }
     }};
+}
+
+/// The accumulator a weight register's tokens start from: `−128·Σw` per
+/// 32-bit lane, undoing the activations' offset of 128.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+fn offset_start(w: __m512i) -> __m512i {
+    let sums = _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8(1), w);
+    _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_slli_epi32(sums, 7))
 }
 
 /// Whether this CPU runs the kernel.
@@ -106,12 +118,10 @@ pub fn available() -> bool {
 /// The CPU must pass [`available`]; the rows must be equally long, hold
 /// whole blocks, at most `g.values()` values.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
-#[allow(clippy::needless_range_loop)] // `t` places the token in the group's layout as well as in `acc`
 pub unsafe fn dot_rows<const Q5: bool, const R: usize>(rows: [&[u8]; R], g: &Q8Group) -> [[f32; GROUP]; R] {
     let bb = if Q5 { 22 } else { 34 };
     let blocks = rows[0].len() / bb;
     let mut acc = [[_mm512_setzero_ps(); GROUP]; R];
-    let ones = _mm512_set1_epi8(1);
     for c in 0..blocks.div_ceil(2) {
         let i = 2 * c;
         let pair = i + 1 < blocks;
@@ -131,30 +141,14 @@ pub unsafe fn dot_rows<const Q5: bool, const R: usize>(rows: [&[u8]; R], g: &Q8G
             } else {
                 (_mm512_zextsi256_si512(w0), 0.0)
             };
-            start[r] = _mm512_sub_epi32(
-                _mm512_setzero_si512(),
-                _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, w[r]), 7),
-            );
+            start[r] = offset_start(w[r]);
             ws[r] = _mm512_insertf32x8(
                 _mm512_castps256_ps512(_mm256_set1_ps(scale(&row[i * bb..]))),
                 _mm256_set1_ps(d1),
                 1,
             );
         }
-        let base = c * GROUP;
-        for t in 0..GROUP {
-            // SAFETY: `Q8Group::new` sized `u` (64 bytes) and `d8` (16 floats) for every chunk and token.
-            let (u, dx) = unsafe {
-                (
-                    _mm512_loadu_si512(g.u.as_ptr().add((base + t) * 64) as *const _),
-                    _mm512_loadu_ps(g.d8.as_ptr().add((base + t) * 16)),
-                )
-            };
-            for r in 0..R {
-                let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start[r], u, w[r]));
-                acc[r][t] = _mm512_fmadd_ps(_mm512_mul_ps(ws[r], dx), dot, acc[r][t]);
-            }
-        }
+        chunk_into!(acc, g, c, w, start, ws);
     }
     acc.map(|a| a.map(|v| _mm512_reduce_add_ps(v)))
 }
@@ -173,9 +167,8 @@ pub unsafe fn dot_rows<const Q5: bool, const R: usize>(rows: [&[u8]; R], g: &Q8G
 /// at most `g.values()` values.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
 pub unsafe fn dot_row_q4k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
-    let mut acc = [_mm512_setzero_ps(); GROUP];
+    let mut acc = [[_mm512_setzero_ps(); GROUP]];
     let mut acc_min = [_mm256_setzero_ps(); GROUP];
-    let ones = _mm512_set1_epi8(1);
     let nibble = _mm512_set1_epi8(0x0f);
     for (i, b) in row.chunks_exact(144).enumerate() {
         let (d, dmin) = (scale(b), scale(&b[2..]));
@@ -195,16 +188,12 @@ pub unsafe fn dot_row_q4k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
             // SAFETY: bytes 16 + 32p .. 48 + 32p lie inside the 144-byte block.
             let q = unsafe { _mm256_loadu_si256(b[16 + 32 * p..].as_ptr() as *const __m256i) };
             let w = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(q), _mm256_srli_epi16(q, 4), 1), nibble);
-            let start = _mm512_sub_epi32(
-                _mm512_setzero_si512(),
-                _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, w), 7),
-            );
             let ws =
                 _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(s[2 * p])), _mm256_set1_ps(s[2 * p + 1]), 1);
-            chunk_into!(acc, g, i * 4 + p, w, start, ws);
+            chunk_into!(acc, g, i * 4 + p, [w], [offset_start(w)], [ws]);
         }
     }
-    std::array::from_fn(|t| _mm512_reduce_add_ps(acc[t]) - hsum256(acc_min[t]))
+    std::array::from_fn(|t| _mm512_reduce_add_ps(acc[0][t]) - hsum256(acc_min[t]))
 }
 
 /// One Q6_K row against `N` tokens.
@@ -220,8 +209,7 @@ pub unsafe fn dot_row_q4k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
 /// As [`dot_row_q4k`], with 210-byte blocks.
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
 pub unsafe fn dot_row_q6k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
-    let mut acc = [_mm512_setzero_ps(); GROUP];
-    let ones = _mm512_set1_epi8(1);
+    let mut acc = [[_mm512_setzero_ps(); GROUP]];
     let (nibble, two_bits) = (_mm512_set1_epi8(0x0f), _mm512_set1_epi8(0x03));
     let minus_32 = _mm512_set1_epi8(32);
     // Lane l of pair p takes scale 4p + l/4.
@@ -252,17 +240,13 @@ pub unsafe fn dot_row_q6k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
                     _mm512_slli_epi16(_mm512_and_si512(h, two_bits), 4),
                 );
                 let w = _mm512_sub_epi8(q, minus_32);
-                let start = _mm512_sub_epi32(
-                    _mm512_setzero_si512(),
-                    _mm512_slli_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones, w), 7),
-                );
                 let p = 2 * n + half;
                 let ws = _mm512_permutexvar_ps(_mm512_add_epi32(spread, _mm512_set1_epi32(4 * p as i32)), scales);
-                chunk_into!(acc, g, i * 4 + p, w, start, ws);
+                chunk_into!(acc, g, i * 4 + p, [w], [offset_start(w)], [ws]);
             }
         }
     }
-    acc.map(|a| _mm512_reduce_add_ps(a))
+    acc[0].map(|a| _mm512_reduce_add_ps(a))
 }
 
 #[inline]
