@@ -12,7 +12,7 @@
 //!
 //! One question at a time per answerer: a second `ask` waits for the first
 //! (the model thread also queues), so answers never interleave. The persona
-//! system message is the same for every question so its KV cache is reused.
+//! preamble is the same for every question so its KV cache is reused.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,7 +20,7 @@ use std::time::Instant;
 use alter_core::{CancelToken, TwinParams};
 use alter_llm::{ChatMessage, Ending, GenEvent, GenerateRequest, LlmHandle, SamplingParams};
 use alter_persona::lang::{self, Lang};
-use alter_persona::{PersonaProfile, StyleModel, persona_prompt};
+use alter_persona::{PersonaProfile, StyleModel, persona_example, persona_prompt};
 use serde::Serialize;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -56,19 +56,7 @@ pub struct AnswerOptions {
 
 impl Default for AnswerOptions {
     fn default() -> Self {
-        Self {
-            max_tokens: 160,
-            sampling: SamplingParams {
-                temperature: 0.2,
-                top_p: 0.9,
-                top_k: 40,
-                repeat_penalty: 1.1,
-                repeat_last_n: 64,
-                seed: 7,
-            },
-            history_turns: 8,
-            topics: Vec::new(),
-        }
+        Self { max_tokens: 160, sampling: SamplingParams::greedy(), history_turns: 8, topics: Vec::new() }
     }
 }
 
@@ -158,7 +146,8 @@ pub enum AnswerEvent {
 struct Inner {
     llm: LlmHandle,
     persona: PersonaContext,
-    system: PromptMessage,
+    /// The persona's preamble ([`prompt::preamble`]), pinned in the KV cache.
+    preamble: Vec<PromptMessage>,
     calibration: DeclineCalibration,
     memory: Option<Memory>,
     options: AnswerOptions,
@@ -196,14 +185,17 @@ impl Answerer {
         memory: Option<Memory>,
         options: AnswerOptions,
     ) -> Self {
-        // One system message in the owner's main language for every question: its KV cache stays valid.
+        // One preamble in the owner's main language for every question: its KV cache stays valid.
         let main = persona.profile.style.main_language();
-        let system = prompt::system_message(&persona_prompt(&persona.profile, &persona.params, main));
+        let preamble = prompt::preamble(
+            &persona_prompt(&persona.profile, &persona.params, main),
+            persona_example(&persona.profile, main),
+        );
         Self {
             inner: Arc::new(Inner {
                 llm,
                 persona,
-                system,
+                preamble,
                 calibration,
                 memory,
                 options,
@@ -220,7 +212,7 @@ impl Answerer {
     /// Prefills and pins the persona system message (blocking; call once
     /// when the twin loads, from a blocking context). Returns its tokens.
     pub fn pin_persona_blocking(&self, cancel: CancelToken) -> Result<usize, BrainError> {
-        Ok(self.inner.llm.prefill_prefix(vec![to_chat(std::slice::from_ref(&self.inner.system)).remove(0)], cancel)?)
+        Ok(self.inner.llm.prefill_prefix(to_chat(&self.inner.preamble), cancel)?)
     }
 
     /// Anticipatory prefill while the user is still speaking: the prompt for
@@ -237,15 +229,13 @@ impl Answerer {
     ) -> Result<(usize, usize), BrainError> {
         let history = self.history(session_id).await?;
         let lang = lang::reply_language(lang::detect(partial), &self.inner.persona.params.languages);
-        let owner = self.owner_name();
         let input = PromptInput {
-            persona_prompt: "",
+            preamble: &self.inner.preamble,
             sources,
             history: &history,
             user_facts: &[],
             question: partial,
             lang,
-            owner: &owner,
             budget_tokens: self.budget(),
         };
         let mut messages = self.messages(&input);
@@ -253,8 +243,8 @@ impl Answerer {
             // Stop right after the partial question: everything before it is what the final prompt shares.
             let cut = last
                 .content
-                .rfind("\nQuestion: ")
-                .map(|i| i + "\nQuestion: ".len() + prompt::clean_question(partial).len());
+                .rfind(&format!("\n{}", prompt::question_label(lang)))
+                .map(|i| i + 1 + prompt::question_label(lang).len() + prompt::clean_question(partial).len());
             if let Some(cut) = cut.filter(|c| last.content.is_char_boundary(*c)) {
                 last.content.truncate(cut);
             }
@@ -274,9 +264,7 @@ impl Answerer {
     fn messages(&self, input: &PromptInput<'_>) -> Vec<PromptMessage> {
         let tok = self.inner.llm.tokenizer().clone();
         let count = move |s: &str| tok.encode(s, false).len();
-        let mut m = prompt::grounded_messages_with(input, &count);
-        m[0] = self.inner.system.clone();
-        m
+        prompt::grounded_messages_with(input, &count)
     }
 
     async fn history(&self, session_id: Option<&str>) -> Result<Vec<Turn>, BrainError> {
@@ -399,22 +387,23 @@ impl Answerer {
             _ => Vec::new(),
         };
         let input = PromptInput {
-            persona_prompt: "",
+            preamble: &self.inner.preamble,
             sources: &q.sources,
             history: &history,
             user_facts: &user_facts,
             question: &text,
             lang: language,
-            owner: &owner,
             budget_tokens: self.budget(),
         };
         let messages = self.messages(&input);
+        tracing::debug!(prompt = ?messages, "grounded prompt");
         answer.timings_ms.prompt = ms(started);
         let mut req = GenerateRequest::new(to_chat(&messages));
         req.params = self.inner.options.sampling.clone();
         req.max_tokens =
             q.max_tokens.map_or(self.inner.options.max_tokens, |m| m.clamp(1, self.inner.options.max_tokens));
         req.stop = vec!["\nQuestion:".into(), "<source".into(), "</source>".into(), "<|".into()];
+        req.no_leading = vec!["[".into()];
         let mut rx = self.inner.llm.generate(req, cancel.clone())?;
         let mut splitter = SentenceSplitter::new();
         let mut raw = String::new();

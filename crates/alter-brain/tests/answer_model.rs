@@ -89,7 +89,6 @@ fn q(text: &str, sources: Vec<Source>) -> Question {
 }
 
 #[tokio::test]
-#[ignore = "known failure: the 0.5B model's answer to the injection document does not yet pass the check"]
 async fn grounded_answer_ignores_injection() {
     let Some(llm) = llm() else { return };
     let a =
@@ -104,7 +103,6 @@ async fn grounded_answer_ignores_injection() {
 }
 
 #[tokio::test]
-#[ignore = "known failure: the 0.5B model's table-fact or Chinese answer does not yet contain the expected value"]
 async fn table_fact_and_chinese() {
     let Some(llm) = llm() else { return };
     let t = answerer(llm);
@@ -132,7 +130,6 @@ async fn table_fact_and_chinese() {
 }
 
 #[tokio::test]
-#[ignore = "known failure: the decline path without a fitted calibration does not decline yet"]
 async fn declines_without_the_model_when_it_should() {
     let Some(llm) = llm() else { return };
     let t = answerer(llm);
@@ -150,7 +147,7 @@ async fn declines_without_the_model_when_it_should() {
     for bad in ["", "   ", "\u{0}\u{1}\u{2}"] {
         assert!(matches!(t.ask_full(q(bad, sources()), CancelToken::new()).await, Err(BrainError::EmptyQuestion)));
     }
-    let huge = format!("{} When did you join Bluefin?", "please ".repeat(7_000));
+    let huge = format!("{} When did you join Bluefin?", "please ".repeat(7_500));
     assert!(huge.len() > 50_000);
     let a = t.ask_full(q(&huge, sources()), CancelToken::new()).await;
     assert!(a.is_ok(), "{a:?}");
@@ -169,7 +166,6 @@ async fn unanswerable_question_is_declined_by_the_model() {
 }
 
 #[tokio::test]
-#[ignore = "known failure: the queued second question does not yet finish as the test expects (and takes minutes at today's decode speed)"]
 async fn cancel_and_queue() {
     let Some(llm) = llm() else { return };
     let t = answerer(llm);
@@ -211,5 +207,10 @@ async fn cancel_and_queue() {
     let [(Some(a0), Some(a1)), (Some(b0), Some(b1))] = times else {
         panic!("both answers start and finish: {times:?}")
     };
-    assert!(b0 >= a1 || a0 >= b1, "answers interleaved: {times:?}");
+    // The times are taken as the events are received, and the two channels
+    // are polled in random order: the second `Started`, sent right after the
+    // first `Finished`, may be seen a few microseconds before it. Interleaved
+    // answers would overlap by a whole answer (hundreds of milliseconds).
+    let slack = std::time::Duration::from_millis(50);
+    assert!(b0 + slack >= a1 || a0 + slack >= b1, "answers interleaved: {times:?}");
 }

@@ -34,12 +34,16 @@ pub struct GenerateRequest {
     pub params: SamplingParams,
     /// Extra stop strings; the answer ends before the first one (not included).
     pub stop: Vec<String>,
+    /// Strings the answer may not begin with (leading whitespace aside), such
+    /// as a citation marker: a small model that opens with `[1]` tends to go
+    /// on copying the source's heading instead of answering.
+    pub no_leading: Vec<String>,
     pub max_tokens: usize,
 }
 
 impl GenerateRequest {
     pub fn new(messages: Vec<ChatMessage>) -> Self {
-        Self { messages, params: SamplingParams::default(), stop: Vec::new(), max_tokens: 256 }
+        Self { messages, params: SamplingParams::default(), stop: Vec::new(), no_leading: Vec::new(), max_tokens: 256 }
     }
 }
 
@@ -210,6 +214,7 @@ impl Engine {
         let mut sent = 0usize;
         let mut first_token_ms = 0.0;
         let mut generated = 0usize;
+        let no_leading = self.tok.ids_starting_with(&req.no_leading, logits.len());
         let stops: Vec<&str> = req.stop.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
         let max_stop = stops.iter().map(|s| s.len()).max().unwrap_or(0);
         let finish = loop {
@@ -218,6 +223,11 @@ impl Engine {
             }
             if generated >= req.max_tokens {
                 break FinishReason::MaxTokens;
+            }
+            if text.trim().is_empty() {
+                for &id in &no_leading {
+                    logits[id as usize] = f32::NEG_INFINITY;
+                }
             }
             let history = &self.cache.tokens;
             let id = sample(&mut logits, history, &req.params, &mut rng);

@@ -302,6 +302,22 @@ impl Tokenizer {
     }
 
     /// Decode ids to text; invalid UTF-8 becomes U+FFFD.
+    /// The ids below `limit` whose text, leading whitespace aside, starts
+    /// with one of `prefixes` (or is a proper start of one, e.g. `[` for `[1`).
+    pub fn ids_starting_with(&self, prefixes: &[String], limit: usize) -> Vec<TokenId> {
+        let prefixes: Vec<&[u8]> = prefixes.iter().map(|p| p.as_bytes()).filter(|p| !p.is_empty()).collect();
+        if prefixes.is_empty() {
+            return Vec::new();
+        }
+        (0..limit.min(self.vocab_size()) as TokenId)
+            .filter(|&id| {
+                let bytes = self.token_bytes(id, false);
+                let text = bytes.trim_ascii_start();
+                !text.is_empty() && prefixes.iter().any(|p| text.starts_with(p) || p.starts_with(text))
+            })
+            .collect()
+    }
+
     pub fn decode(&self, ids: &[TokenId], show_special: bool) -> String {
         let bytes: Vec<u8> = ids.iter().flat_map(|&i| self.token_bytes(i, show_special)).collect();
         String::from_utf8_lossy(&bytes).into_owned()

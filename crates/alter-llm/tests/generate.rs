@@ -13,7 +13,13 @@ use alter_llm::model::{KvCache, Model, ModelConfig};
 use alter_llm::{ChatMessage, Ending, FinishReason, GenEvent, GenerateRequest, LlmError, SamplingParams};
 
 fn greedy(msgs: Vec<ChatMessage>, max: usize) -> GenerateRequest {
-    GenerateRequest { messages: msgs, params: SamplingParams::greedy(), stop: vec![], max_tokens: max }
+    GenerateRequest {
+        messages: msgs,
+        params: SamplingParams::greedy(),
+        stop: vec![],
+        no_leading: vec![],
+        max_tokens: max,
+    }
 }
 
 #[test]
@@ -51,6 +57,23 @@ fn stop_strings_end_the_answer() {
     let s = llm.generate_blocking(req, CancelToken::new()).expect("generate");
     assert_eq!(s.finish, FinishReason::Stop, "text {:?}", s.text);
     assert!(!s.text.contains('5'));
+}
+
+#[test]
+fn an_answer_never_opens_with_a_forbidden_start() {
+    let Some(llm) = common::qwen() else { return };
+    let msgs = vec![ChatMessage::user("Reply with exactly this text and nothing else: [1] [2] [3]")];
+    let free = llm.generate_blocking(greedy(msgs.clone(), 12), CancelToken::new()).expect("generate");
+    assert!(free.text.trim_start().starts_with('['), "the unconstrained answer opens with a marker: {:?}", free.text);
+    let mut req = greedy(msgs, 12);
+    req.no_leading = vec!["[".into()];
+    let s = llm.generate_blocking(req, CancelToken::new()).expect("generate");
+    assert!(!s.text.trim().is_empty() && !s.text.trim_start().starts_with('['), "answer was {:?}", s.text);
+    let tok = llm.tokenizer();
+    let ids = tok.ids_starting_with(&["[1".into()], tok.vocab_size());
+    assert!(ids.contains(&tok.encode("[", false)[0]), "a proper start of the prefix is forbidden too");
+    assert!(ids.iter().all(|&id| tok.decode(&[id], false).trim_start().starts_with('[')), "only marker starts");
+    assert!(tok.ids_starting_with(&[String::new()], tok.vocab_size()).is_empty(), "an empty prefix forbids nothing");
 }
 
 #[test]

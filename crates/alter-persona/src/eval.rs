@@ -76,6 +76,9 @@ pub struct QuestionGrade {
     pub declined: bool,
     /// Answered (not declined, not missing).
     pub answered: bool,
+    /// What the twin said (empty when it gave no result).
+    #[serde(default)]
+    pub answer: String,
 }
 
 /// Grades one question against its result (`None`: the twin gave no result).
@@ -96,6 +99,7 @@ pub fn grade(q: &EvalQuestion, r: Option<&EvalResult>) -> QuestionGrade {
         citation_correct: q.answerable && answered && cited,
         declined: r.declined,
         answered,
+        answer: r.answer.clone(),
     }
 }
 

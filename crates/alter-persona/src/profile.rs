@@ -128,6 +128,9 @@ pub fn choose_exemplars(texts: &[OwnerText], style: &StyleProfile, max: usize) -
             if lang == Lang::Other || len < lo || len > hi {
                 continue;
             }
+            if s.starts_with(|c: char| c.is_ascii_lowercase()) {
+                continue; // the tail of a sentence broken across lines or pages
+            }
             let digits = s.chars().filter(|c| c.is_ascii_digit()).count() as f32;
             if digits / s.chars().count().max(1) as f32 > 0.15 {
                 continue; // tables and dates show facts, not style

@@ -11,12 +11,12 @@ use alter_core::{Tone, TwinParams};
 
 use crate::facts::FactKind;
 use crate::lang::Lang;
-use crate::profile::PersonaProfile;
+use crate::profile::{Exemplar, PersonaProfile};
 
 /// Facts shown in the prompt, at most this many.
 const MAX_FACTS: usize = 10;
-/// Exemplars shown in the prompt, at most this many.
-const MAX_EXEMPLARS: usize = 4;
+/// Exemplars in the example answer, at most this many.
+const MAX_EXEMPLARS: usize = 2;
 
 /// The persona as it should be presented: learned values with the owner's
 /// overrides applied.
@@ -91,33 +91,6 @@ pub fn persona_prompt(profile: &PersonaProfile, params: &TwinParams, lang: Lang)
         }
     }
     out.push_str(&style_line(profile, &p, zh));
-    let phrases: Vec<&str> = profile.style.signature_phrases.iter().take(3).map(String::as_str).collect();
-    if !phrases.is_empty() {
-        let quoted = phrases.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
-        out.push_str(&if zh {
-            format!("你常用的说法：{quoted}（自然时才用）。\n")
-        } else {
-            format!("Phrases you use: {quoted} (only when natural).\n")
-        });
-    }
-    let examples: Vec<&str> = profile
-        .exemplars
-        .iter()
-        .filter(|e| e.lang == lang || lang == Lang::Other)
-        .chain(profile.exemplars.iter().filter(|e| e.lang != lang && lang != Lang::Other))
-        .take(MAX_EXEMPLARS)
-        .map(|e| e.text.as_str())
-        .collect();
-    if !examples.is_empty() {
-        out.push_str(if zh {
-            "你自己写过的句子（示范语气，不是资料）：\n"
-        } else {
-            "Sentences you wrote (for tone only, not sources):\n"
-        });
-        for e in examples {
-            out.push_str(&format!("> {e}\n"));
-        }
-    }
     if !p.decline_topics.is_empty() {
         let topics = p.decline_topics.join(", ");
         out.push_str(&if zh {
@@ -134,6 +107,31 @@ pub fn persona_prompt(profile: &PersonaProfile, params: &TwinParams, lang: Lang)
         });
     }
     out
+}
+
+/// The owner's own voice as a worked turn for few-shot prompting: a
+/// request to introduce themselves, answered with their exemplar sentences
+/// (those in `lang` first). `None` without exemplars.
+///
+/// A small model copies example sentences it finds in a system prompt into
+/// unrelated answers; shown as an earlier turn of the conversation, they set
+/// the tone without being taken for an answer.
+pub fn persona_example(profile: &PersonaProfile, lang: Lang) -> Option<(String, String)> {
+    let zh = lang == Lang::Zh;
+    let same = |e: &&Exemplar| e.lang == lang || lang == Lang::Other;
+    let chosen: Vec<&str> = profile
+        .exemplars
+        .iter()
+        .filter(same)
+        .chain(profile.exemplars.iter().filter(|e| !same(e)))
+        .take(MAX_EXEMPLARS)
+        .map(|e| e.text.trim())
+        .collect();
+    if chosen.is_empty() {
+        return None;
+    }
+    let request = if zh { "请用两句话介绍一下你自己。" } else { "Introduce yourself in two sentences." };
+    Some((request.to_owned(), chosen.join(if zh { "" } else { " " })))
 }
 
 fn style_line(profile: &PersonaProfile, p: &EffectivePersona, zh: bool) -> String {
@@ -181,7 +179,10 @@ mod tests {
         let prompt = persona_prompt(&maya(), &TwinParams::default(), Lang::En);
         assert!(prompt.starts_with("You are Maya Okafor, Product manager for route planning."), "{prompt}");
         assert!(prompt.contains("Bluefin Logistics"), "{prompt}");
-        assert!(prompt.contains("show me the floor"), "{prompt}");
+        let (request, answer) = persona_example(&maya(), Lang::En).expect("the profile has exemplars");
+        assert_eq!(request, "Introduce yourself in two sentences.");
+        assert!(answer.contains("show me the floor"), "the owner's own sentences: {answer}");
+        assert!(!prompt.contains("show me the floor"), "examples stay out of the system prompt: {prompt}");
         assert!(prompt.len() < 1_500, "prompt too long to prefill quickly: {}", prompt.len());
         let zh = persona_prompt(&maya(), &TwinParams::default(), Lang::Zh);
         assert!(zh.starts_with("你就是Maya Okafor本人"), "{zh}");
