@@ -20,7 +20,7 @@ use std::time::Instant;
 use alter_core::{CancelToken, TwinParams};
 use alter_llm::{ChatMessage, Ending, GenEvent, GenerateRequest, LlmHandle, SamplingParams};
 use alter_persona::lang::{self, Lang};
-use alter_persona::{PersonaProfile, StyleModel, persona_example, persona_prompt};
+use alter_persona::{PersonaProfile, StyleModel, persona_prompt};
 use serde::Serialize;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -31,6 +31,7 @@ use crate::error::BrainError;
 use crate::guard;
 use crate::memory::{Memory, Turn};
 use crate::prompt::{self, PromptInput, PromptMessage, PromptRole};
+use crate::relevance;
 use crate::source::Source;
 use crate::stream::{Sentence, SentenceSplitter};
 
@@ -143,6 +144,16 @@ pub enum AnswerEvent {
     Failed(BrainError),
 }
 
+/// What one generation of the answer gave.
+struct Attempt {
+    /// The model's text, markers included.
+    raw: String,
+    /// The first sentence said the sources do not answer.
+    early_decline: bool,
+    /// The first sentence shares no topic with the question.
+    off_topic: bool,
+}
+
 struct Inner {
     llm: LlmHandle,
     persona: PersonaContext,
@@ -166,6 +177,11 @@ impl std::fmt::Debug for Answerer {
     }
 }
 
+/// Milliseconds since `t`.
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
 fn to_chat(messages: &[PromptMessage]) -> Vec<ChatMessage> {
     messages
         .iter()
@@ -187,10 +203,7 @@ impl Answerer {
     ) -> Self {
         // One preamble in the owner's main language for every question: its KV cache stays valid.
         let main = persona.profile.style.main_language();
-        let preamble = prompt::preamble(
-            &persona_prompt(&persona.profile, &persona.params, main),
-            persona_example(&persona.profile, main),
-        );
+        let preamble = prompt::preamble(&persona_prompt(&persona.profile, &persona.params, main));
         Self {
             inner: Arc::new(Inner {
                 llm,
@@ -309,7 +322,6 @@ impl Answerer {
         started: Instant,
         tx: &UnboundedSender<AnswerEvent>,
     ) -> Result<(), BrainError> {
-        let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
         let text = prompt::clean_question(&q.text);
         if !text.chars().any(char::is_alphanumeric) {
             return Err(BrainError::EmptyQuestion);
@@ -386,79 +398,39 @@ impl Answerer {
             (Some(mem), Some(s)) => mem.recall(s, &text, 3).await?,
             _ => Vec::new(),
         };
-        let input = PromptInput {
-            preamble: &self.inner.preamble,
-            sources: &q.sources,
-            history: &history,
-            user_facts: &user_facts,
-            question: &text,
-            lang: language,
-            budget_tokens: self.budget(),
-        };
-        let messages = self.messages(&input);
-        tracing::debug!(prompt = ?messages, "grounded prompt");
-        answer.timings_ms.prompt = ms(started);
-        let mut req = GenerateRequest::new(to_chat(&messages));
-        req.params = self.inner.options.sampling.clone();
-        req.max_tokens =
+        let max_tokens =
             q.max_tokens.map_or(self.inner.options.max_tokens, |m| m.clamp(1, self.inner.options.max_tokens));
-        req.stop = vec!["\nQuestion:".into(), "<source".into(), "</source>".into(), "<|".into()];
-        req.no_leading = vec!["[".into()];
-        let mut rx = self.inner.llm.generate(req, cancel.clone())?;
-        let mut splitter = SentenceSplitter::new();
-        let mut raw = String::new();
-        let mut early_decline = false;
-        let mut stats = None;
-        while let Some(ev) = rx.recv().await {
-            match ev {
-                GenEvent::Token { text: piece, .. } => {
-                    if answer.timings_ms.first_token.is_none() {
-                        answer.timings_ms.first_token = Some(ms(started));
-                    }
-                    raw.push_str(&piece);
-                    let _ = tx.send(AnswerEvent::Token(piece.clone()));
-                    for s in splitter.push(&piece) {
-                        if s.index == 0 && decline::model_declined(&s.text) {
-                            early_decline = true;
-                            break;
-                        }
-                        if answer.timings_ms.first_sentence.is_none() {
-                            answer.timings_ms.first_sentence = Some(ms(started));
-                        }
-                        let _ = tx.send(AnswerEvent::Sentence(s));
-                    }
-                    if early_decline {
-                        break; // dropping the receiver stops the model
-                    }
-                }
-                GenEvent::Done(s) => {
-                    stats = Some(s);
-                    break;
-                }
-                GenEvent::Error(alter_llm::LlmError::Cancelled) => return Err(BrainError::Cancelled),
-                GenEvent::Error(e) => return Err(e.into()),
+        let mut sources: &[Source] = &q.sources;
+        let mut attempt = None;
+        // An off-topic first sentence gets one more try, on the best passage alone.
+        for focused in [false, true] {
+            if focused {
+                sources = &q.sources[..1];
+                answer.timings_ms.first_token = None;
+            }
+            let input = PromptInput {
+                preamble: &self.inner.preamble,
+                sources,
+                history: &history,
+                user_facts: &user_facts,
+                question: &text,
+                lang: language,
+                budget_tokens: self.budget(),
+            };
+            let messages = self.messages(&input);
+            tracing::debug!(prompt = ?messages, "grounded prompt");
+            answer.timings_ms.prompt = ms(started);
+            let judge = (!focused && q.sources.len() > 1).then_some(text.as_str());
+            let a = self.attempt(to_chat(&messages), max_tokens, judge, &mut answer, started, &cancel, tx).await?;
+            let retry = a.off_topic;
+            attempt = Some(a);
+            if !retry {
+                break;
             }
         }
-        drop(rx);
-        if let Some(s) = &stats {
-            answer.timings_ms.prefill = Some(s.prefill_ms);
-            answer.prompt_tokens = s.prompt_tokens;
-            answer.reused_tokens = s.reused_tokens;
-            answer.generated_tokens = s.generated_tokens;
-            raw = s.text.clone();
-        }
-        if !early_decline && let Some(last) = splitter.finish() {
-            if last.index == 0 && decline::model_declined(&last.text) {
-                early_decline = true;
-            } else {
-                if answer.timings_ms.first_sentence.is_none() {
-                    answer.timings_ms.first_sentence = Some(ms(started));
-                }
-                let _ = tx.send(AnswerEvent::Sentence(last));
-            }
-        }
-        let cited = cite(&raw, &q.sources);
-        let grounded = !cited.citations.is_empty() || q.sources.iter().any(|s| support(&cited.spoken, s) >= 1.0);
+        let Attempt { raw, early_decline, .. } = attempt.expect("at least one attempt");
+        let cited = cite(&raw, sources);
+        let grounded = !cited.citations.is_empty() || sources.iter().any(|s| support(&cited.spoken, s) >= 1.0);
         if early_decline || decline::model_declined(&cited.text) || !grounded {
             let line =
                 decline::decline_message(language, &DeclineLine { owner: &owner, topics: &self.inner.options.topics });
@@ -476,6 +448,100 @@ impl Answerer {
             answer.citations = cited.citations;
         }
         self.finish(answer, q.session_id.as_deref(), started, tx).await
+    }
+
+    /// One generation of the answer. Tokens are held back until the first
+    /// sentence is known to be neither the model declining nor, when a
+    /// question is given to judge by, off its topic: a rejected start is
+    /// never shown or spoken.
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &self,
+        messages: Vec<ChatMessage>,
+        max_tokens: usize,
+        judge: Option<&str>,
+        answer: &mut Answer,
+        started: Instant,
+        cancel: &CancelToken,
+        tx: &UnboundedSender<AnswerEvent>,
+    ) -> Result<Attempt, BrainError> {
+        let mut req = GenerateRequest::new(messages);
+        req.params = self.inner.options.sampling.clone();
+        req.max_tokens = max_tokens;
+        req.stop = vec!["\nQuestion:".into(), "<source".into(), "</source>".into(), "<|".into()];
+        // A citation marker, a list number or talk of "Source [1]" first is
+        // how the small model starts copying a passage instead of answering.
+        req.no_leading = vec!["[".into(), "1.".into(), "Source".into()];
+        let mut rx = self.inner.llm.generate(req, cancel.clone())?;
+        let mut splitter = SentenceSplitter::new();
+        let mut out = Attempt { raw: String::new(), early_decline: false, off_topic: false };
+        let mut held: Option<Vec<String>> = Some(Vec::new());
+        // Judges the first sentence: Some(false) stops the attempt.
+        let first = |s: &Sentence, out: &mut Attempt| -> bool {
+            if s.index != 0 {
+                return true;
+            }
+            if decline::model_declined(&s.text) {
+                out.early_decline = true;
+            } else if judge.is_some_and(|q| !relevance::addresses(q, &s.text)) {
+                out.off_topic = true;
+            }
+            !(out.early_decline || out.off_topic)
+        };
+        let mut stats = None;
+        'tokens: while let Some(ev) = rx.recv().await {
+            match ev {
+                GenEvent::Token { text: piece, .. } => {
+                    if answer.timings_ms.first_token.is_none() {
+                        answer.timings_ms.first_token = Some(ms(started));
+                    }
+                    out.raw.push_str(&piece);
+                    match held.as_mut() {
+                        Some(h) => h.push(piece.clone()),
+                        None => drop(tx.send(AnswerEvent::Token(piece.clone()))),
+                    }
+                    for s in splitter.push(&piece) {
+                        if !first(&s, &mut out) {
+                            break 'tokens; // dropping the receiver stops the model
+                        }
+                        for t in held.take().unwrap_or_default() {
+                            let _ = tx.send(AnswerEvent::Token(t));
+                        }
+                        if answer.timings_ms.first_sentence.is_none() {
+                            answer.timings_ms.first_sentence = Some(ms(started));
+                        }
+                        let _ = tx.send(AnswerEvent::Sentence(s));
+                    }
+                }
+                GenEvent::Done(s) => {
+                    stats = Some(s);
+                    break;
+                }
+                GenEvent::Error(alter_llm::LlmError::Cancelled) => return Err(BrainError::Cancelled),
+                GenEvent::Error(e) => return Err(e.into()),
+            }
+        }
+        drop(rx);
+        if let Some(s) = &stats {
+            answer.timings_ms.prefill = Some(s.prefill_ms);
+            answer.prompt_tokens = s.prompt_tokens;
+            answer.reused_tokens = s.reused_tokens;
+            answer.generated_tokens = s.generated_tokens;
+            out.raw = s.text.clone();
+        }
+        if !(out.early_decline || out.off_topic)
+            && let Some(last) = splitter.finish()
+            && first(&last, &mut out)
+        {
+            for t in held.take().unwrap_or_default() {
+                let _ = tx.send(AnswerEvent::Token(t));
+            }
+            if answer.timings_ms.first_sentence.is_none() {
+                answer.timings_ms.first_sentence = Some(ms(started));
+            }
+            let _ = tx.send(AnswerEvent::Sentence(last));
+        }
+        Ok(out)
     }
 
     async fn finish(

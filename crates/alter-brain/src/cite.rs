@@ -64,6 +64,15 @@ fn numbers(text: &str) -> Vec<String> {
     if !cur.is_empty() {
         out.push(cur);
     }
+    // Small numbers written as words count as the same number ("four
+    // engineers" supports "4 engineers").
+    const WORDS: [&str; 12] =
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+    for w in text.split(|c: char| !c.is_alphabetic()) {
+        if let Some(i) = WORDS.iter().position(|n| n.eq_ignore_ascii_case(w)) {
+            out.push((i + 1).to_string());
+        }
+    }
     out
 }
 
@@ -226,6 +235,9 @@ mod tests {
         assert_eq!(c.citations.len(), 1, "{c:?}");
         assert_eq!(c.citations[0].file, "dispatch_planner_3_launch.pdf");
         assert!(c.citations[0].inferred);
+        // "4" is in the launch summary's date, but "four engineers" is the profile's.
+        let c = cite("I have 4 engineers on my team.", &sources());
+        assert_eq!(c.citations.iter().map(|c| c.file.as_str()).collect::<Vec<_>>(), ["profile.md"], "{c:?}");
         let c = cite("I like sunny weather.", &sources());
         assert!(c.citations.is_empty(), "{c:?}");
         assert!(cite("", &[]).citations.is_empty());

@@ -22,6 +22,7 @@ pub mod error;
 pub mod guard;
 pub mod memory;
 pub mod prompt;
+pub mod relevance;
 pub mod source;
 pub mod stream;
 

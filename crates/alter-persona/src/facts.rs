@@ -465,7 +465,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "known failure: the extracted self-facts from profile.md differ from the expected set (rules need work)"]
     fn profile_document() {
         let text =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/eval/docs/profile.md"))

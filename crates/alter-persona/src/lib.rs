@@ -33,5 +33,5 @@ pub use error::PersonaError;
 pub use facts::{FactKind, OwnerText, SelfFact, SourceRef};
 pub use lang::Lang;
 pub use profile::{LearnOptions, PersonaProfile, learn_profile};
-pub use prompt::{persona_example, persona_prompt};
+pub use prompt::persona_prompt;
 pub use stylescore::StyleModel;

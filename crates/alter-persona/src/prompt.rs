@@ -6,17 +6,17 @@
 //! replace the learned formality; declined topics are always listed. The
 //! prompt is kept short (it is prefilled on a laptop CPU) and is stable for a
 //! given profile and parameters, so its KV cache can be reused across turns.
+//! The owner's signature phrases and exemplar sentences stay out of it: the
+//! 0.5B default model pastes them into answers about something else.
 
 use alter_core::{Tone, TwinParams};
 
 use crate::facts::FactKind;
 use crate::lang::Lang;
-use crate::profile::{Exemplar, PersonaProfile};
+use crate::profile::PersonaProfile;
 
 /// Facts shown in the prompt, at most this many.
 const MAX_FACTS: usize = 10;
-/// Exemplars in the example answer, at most this many.
-const MAX_EXEMPLARS: usize = 2;
 
 /// The persona as it should be presented: learned values with the owner's
 /// overrides applied.
@@ -109,31 +109,6 @@ pub fn persona_prompt(profile: &PersonaProfile, params: &TwinParams, lang: Lang)
     out
 }
 
-/// The owner's own voice as a worked turn for few-shot prompting: a
-/// request to introduce themselves, answered with their exemplar sentences
-/// (those in `lang` first). `None` without exemplars.
-///
-/// A small model copies example sentences it finds in a system prompt into
-/// unrelated answers; shown as an earlier turn of the conversation, they set
-/// the tone without being taken for an answer.
-pub fn persona_example(profile: &PersonaProfile, lang: Lang) -> Option<(String, String)> {
-    let zh = lang == Lang::Zh;
-    let same = |e: &&Exemplar| e.lang == lang || lang == Lang::Other;
-    let chosen: Vec<&str> = profile
-        .exemplars
-        .iter()
-        .filter(same)
-        .chain(profile.exemplars.iter().filter(|e| !same(e)))
-        .take(MAX_EXEMPLARS)
-        .map(|e| e.text.trim())
-        .collect();
-    if chosen.is_empty() {
-        return None;
-    }
-    let request = if zh { "请用两句话介绍一下你自己。" } else { "Introduce yourself in two sentences." };
-    Some((request.to_owned(), chosen.join(if zh { "" } else { " " })))
-}
-
 fn style_line(profile: &PersonaProfile, p: &EffectivePersona, zh: bool) -> String {
     let tone = match (p.casual, zh) {
         (c, false) if c < 0.35 => "formal and precise",
@@ -179,10 +154,7 @@ mod tests {
         let prompt = persona_prompt(&maya(), &TwinParams::default(), Lang::En);
         assert!(prompt.starts_with("You are Maya Okafor, Product manager for route planning."), "{prompt}");
         assert!(prompt.contains("Bluefin Logistics"), "{prompt}");
-        let (request, answer) = persona_example(&maya(), Lang::En).expect("the profile has exemplars");
-        assert_eq!(request, "Introduce yourself in two sentences.");
-        assert!(answer.contains("show me the floor"), "the owner's own sentences: {answer}");
-        assert!(!prompt.contains("show me the floor"), "examples stay out of the system prompt: {prompt}");
+        assert!(!prompt.contains("show me the floor"), "the owner's sentences stay out of the prompt: {prompt}");
         assert!(prompt.len() < 1_500, "prompt too long to prefill quickly: {}", prompt.len());
         let zh = persona_prompt(&maya(), &TwinParams::default(), Lang::Zh);
         assert!(zh.starts_with("你就是Maya Okafor本人"), "{zh}");

@@ -3,7 +3,7 @@
 //! Sentence splitting understands both `.!?` followed by a space and the
 //! full-width `。！？`, keeps decimals ("3.0") and common abbreviations
 //! together, and treats line breaks as boundaries (documents are full of
-//! headings and list items). Chinese is segmented with jieba; the dictionary
+//! headings and list items) unless the next line goes on in lower case. Chinese is segmented with jieba; the dictionary
 //! loads once per process (a few hundred milliseconds) and is shared.
 
 use std::sync::OnceLock;
@@ -17,10 +17,33 @@ const ABBREVIATIONS: &[&str] =
 /// Splits text into trimmed, non-empty sentences.
 pub fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for line in text.lines() {
-        split_line(line, &mut out);
+    for line in unwrapped_lines(text) {
+        split_line(&line, &mut out);
     }
     out
+}
+
+/// Lines with hard-wrapped sentences joined again: a line that does not end
+/// a sentence, followed by one that starts in lower case, is one sentence
+/// broken by the editor or the PDF layout ("…why I care about" / "tools
+/// that work…").
+fn unwrapped_lines(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let continues = line.trim_start().starts_with(|c: char| c.is_ascii_lowercase());
+        match out.last_mut() {
+            Some(prev) if continues && !prev.trim_end().is_empty() && !ends_sentence(prev) => {
+                prev.push(' ');
+                prev.push_str(line.trim());
+            }
+            _ => out.push(line.to_owned()),
+        }
+    }
+    out
+}
+
+fn ends_sentence(line: &str) -> bool {
+    line.trim_end().ends_with(['.', '!', '?', ':', '。', '！', '？', '：', '；'])
 }
 
 fn split_line(line: &str, out: &mut Vec<String>) {
@@ -168,6 +191,17 @@ mod tests {
     #[test]
     fn headings_and_bullets_are_lines() {
         assert_eq!(sentences("# Maya Okafor\n\n- one item\n* two"), vec!["Maya Okafor", "one item", "two"]);
+        assert_eq!(
+            sentences(
+                "Before Bluefin I was a supervisor, which is why I care about\ntools that work at 5 a.m. with gloves on.\nNext line."
+            ),
+            vec![
+                "Before Bluefin I was a supervisor, which is why I care about tools that work at 5 a.m. with gloves on.",
+                "Next line."
+            ],
+            "a hard-wrapped sentence is joined again"
+        );
+        assert_eq!(sentences("Time fell from 22\nminutes to 6."), vec!["Time fell from 22 minutes to 6."]);
         assert!(sentences("").is_empty());
         assert!(sentences("   \n ... \n").is_empty());
     }
