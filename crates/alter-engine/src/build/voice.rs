@@ -22,6 +22,13 @@ pub const TUNING_META_KEY: &str = "voice.tuning";
 /// The `twin_meta` key holding the owner's [`VoiceProfile`].
 pub const PROFILE_META_KEY: &str = "voice.profile";
 
+/// Speech transcribed and embedded per build, in seconds: the first minute
+/// of the samples (in name order). It is ample for the speaker embedding and
+/// the persona's spoken style, while transcription grows with every second
+/// (about a fifth of real time here); the rest of longer samples is still
+/// measured for pitch and pace.
+pub const SPEECH_FOR_PROFILE_S: f64 = 60.0;
+
 /// Spoken to measure the voice before and after tuning.
 const REFERENCE_TEXT: &str =
     "Thanks for asking. I looked at the numbers this morning, and the depot plan is on track for next week.";
@@ -35,6 +42,9 @@ pub struct SampleReport {
     /// Advice for the owner ("too quiet: move closer"…).
     pub advice: Vec<String>,
     pub transcript: Option<String>,
+    /// Seconds of the sample transcribed and embedded (see [`SPEECH_FOR_PROFILE_S`]).
+    #[serde(default)]
+    pub transcribed_s: f64,
     pub language: Option<String>,
     /// Why the sample could not be used at all (unreadable file…).
     pub error: Option<String>,
@@ -80,11 +90,14 @@ pub async fn run(cx: &StageContext<'_>, files: &[PathBuf]) -> Result<VoiceOutcom
     let encoder = load_encoder(engine).await;
     let mut analyses = Vec::new();
     let mut embeddings = Vec::new();
+    let mut heard_s = 0.0;
     for (i, file) in files.iter().enumerate() {
         cx.check()?;
         let name = file_name(file);
         cx.report("voice", i as u64, total, name.clone());
-        let (report, analysis, embedding) = sample(engine, file, encoder.as_ref()).await;
+        let budget = (SPEECH_FOR_PROFILE_S - heard_s).max(0.0);
+        let (report, analysis, embedding) = sample(engine, file, encoder.as_ref(), budget).await;
+        heard_s += report.transcribed_s;
         if let Some(e) = &report.error {
             outcome.warnings.push(format!("{name}: {e}"));
         } else if !report.usable {
@@ -117,11 +130,13 @@ async fn load_encoder(engine: &Engine) -> Option<Arc<SpeakerEncoder>> {
     tokio::task::spawn_blocking(move || SpeakerEncoder::load(&dir).ok().map(Arc::new)).await.ok().flatten()
 }
 
-/// Reads, analyses, transcribes and embeds one sample.
+/// Reads and analyses one sample, and transcribes and embeds up to
+/// `budget_s` seconds of it.
 async fn sample(
     engine: &Engine,
     file: &Path,
     encoder: Option<&Arc<SpeakerEncoder>>,
+    budget_s: f64,
 ) -> (SampleReport, Option<SampleAnalysis>, Option<Vec<f32>>) {
     let name = file_name(file);
     let mut report = SampleReport {
@@ -130,6 +145,7 @@ async fn sample(
         usable: false,
         advice: Vec::new(),
         transcript: None,
+        transcribed_s: 0.0,
         language: None,
         error: None,
     };
@@ -156,9 +172,13 @@ async fn sample(
     report.duration_s = analysis.quality.duration_s;
     report.usable = analysis.quality.usable;
     report.advice = analysis.quality.advice.iter().map(|a| a.message.clone()).collect();
-    if !report.usable {
+    // Less than a second left is not worth a transcription.
+    let take = ((budget_s * f64::from(audio.sample_rate)) as usize).min(audio.samples.len());
+    if !report.usable || take < audio.sample_rate as usize {
         return (report, Some(analysis), None);
     }
+    let audio = Audio::new(audio.samples[..take].to_vec(), audio.sample_rate);
+    report.transcribed_s = take as f64 / f64::from(audio.sample_rate);
     match engine.transcriber().await {
         Ok(t) => match t
             .transcribe(audio.samples.clone(), TranscribeOptions { language: Language::Auto, ..Default::default() })
