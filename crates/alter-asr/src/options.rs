@@ -57,6 +57,11 @@ pub struct TranscribeOptions {
     pub word_timestamps: bool,
     /// Text that conditions the decoder (names, vocabulary).
     pub initial_prompt: Option<String>,
+    /// Names and terms the speech is likely to contain (a twin's documents'
+    /// vocabulary): without an `initial_prompt`, those in the heard
+    /// language's script become the prompt, biasing the decoder toward them.
+    #[serde(default)]
+    pub hints: Vec<String>,
     pub audio_context: AudioContext,
     /// Decode into one segment (faster; for live partial captions).
     pub single_segment: bool,
@@ -69,6 +74,7 @@ impl Default for TranscribeOptions {
             timestamps: true,
             word_timestamps: false,
             initial_prompt: None,
+            hints: Vec::new(),
             audio_context: AudioContext::Full,
             single_segment: false,
         }

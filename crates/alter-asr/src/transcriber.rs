@@ -261,7 +261,26 @@ pub(crate) fn detected(
     if opts.language == Language::Auto {
         opts.language = detector.detect(audio, threads).map_err(|e| AsrError::Decode(e.to_string()))?;
     }
+    if opts.initial_prompt.is_none() {
+        opts.initial_prompt = hint_prompt(opts.language.clone(), &opts.hints);
+    }
     Ok(opts)
+}
+
+/// The decoder prompt made of the Latin-script hints, for speech in any
+/// language but Chinese: on the evaluation's English questions the
+/// documents' terms took word errors from 36 % to 21 % ("Dispatch Planner 3
+/// point zero" instead of "this patch plan a free point to zero"). Chinese
+/// keeps its plain simplified-Chinese prompt: whisper-base hears the
+/// evaluation's Mandarin questions as English, so what Chinese terms would
+/// do could not be measured.
+fn hint_prompt(language: Language, hints: &[String]) -> Option<String> {
+    if language == Language::Chinese {
+        return None;
+    }
+    let han = |t: &&String| t.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let terms: Vec<&str> = hints.iter().filter(|t| !han(t)).map(String::as_str).collect();
+    (!terms.is_empty()).then(|| format!("{}.", terms.join(", ")))
 }
 
 /// The most tokens per second of audio that speech produces (see [`full_params`]).
@@ -371,7 +390,15 @@ fn words_of(seg: &whisper_rs::WhisperSegment<'_>, fix: &dyn Fn(&str) -> String) 
 
 #[cfg(test)]
 mod tests {
-    use super::squash_repeats;
+    use super::{Language, hint_prompt, squash_repeats};
+
+    #[test]
+    fn hints_become_a_prompt_in_the_heard_script() {
+        let hints = vec!["Bluefin Logistics".to_owned(), "Dispatch Planner 3.0".to_owned(), "需求评审".to_owned()];
+        assert_eq!(hint_prompt(Language::English, &hints).as_deref(), Some("Bluefin Logistics, Dispatch Planner 3.0."));
+        assert_eq!(hint_prompt(Language::Chinese, &hints), None, "Chinese keeps its plain prompt");
+        assert_eq!(hint_prompt(Language::English, &[]), None);
+    }
 
     #[test]
     fn loops_collapse_and_ordinary_text_stays() {

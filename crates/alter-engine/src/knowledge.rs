@@ -64,6 +64,19 @@ impl Engine {
         Ok(report)
     }
 
+    /// The names and terms of a twin's documents, for the speech recogniser
+    /// ([`alter_knowledge::Vocabulary`]): Latin ones, then Chinese ones.
+    pub async fn vocabulary(&self, twin: &TwinId) -> Result<Vec<String>, EngineError> {
+        let db = self.twin_db(twin).await?;
+        let chunks = alter_knowledge::store::all_chunks(db.pool()).await.map_err(KnowledgeError::from);
+        db.close().await;
+        let chunks = chunks?;
+        let vocabulary = tokio::task::spawn_blocking(move || alter_knowledge::Vocabulary::of(&chunks))
+            .await
+            .map_err(|e| EngineError::Internal(e.to_string()))?;
+        Ok(vocabulary.latin.into_iter().chain(vocabulary.chinese).collect())
+    }
+
     /// Where a document a twin cites lives on disk: only a file the twin has
     /// read can be named (a citation's file name), and it must still exist.
     pub async fn document_path(&self, twin: &TwinId, file_name: &str) -> Result<std::path::PathBuf, EngineError> {

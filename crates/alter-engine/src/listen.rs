@@ -99,6 +99,12 @@ impl Engine {
     ) -> Result<Heard, EngineError> {
         let transcriber = self.transcriber().await?;
         let models = self.config().models_dir.clone();
+        // Listening to a twin's user: the twin's names and terms bias recognition
+        // ("Bluefin", not "Broughin"). Without them it still listens.
+        let hints = match &opts.anticipate {
+            Some(target) => self.vocabulary(&target.twin).await.unwrap_or_default(),
+            None => Vec::new(),
+        };
         let speech_over = CancelToken::new();
         let (captions, anticipation) = match opts.anticipate.clone() {
             Some(target) => {
@@ -119,7 +125,7 @@ impl Engine {
                 )));
             }
             let mut vad = Vad::load(&models, VadOptions::default())?;
-            let final_options = TranscribeOptions { language: opts.language, ..Default::default() };
+            let final_options = TranscribeOptions { language: opts.language, hints, ..Default::default() };
             let mut captioner = PartialCaptioner::new(
                 &transcriber,
                 StreamingOptions { step_s: 1.5, final_options, ..Default::default() },

@@ -24,6 +24,7 @@ pub mod retrieve;
 pub mod segment;
 pub mod store;
 pub mod synth;
+pub mod vocabulary;
 
 pub use check::{CheckFailure, DocumentCheck, check_document};
 pub use chunk::{Chunk, ChunkOptions};
@@ -32,3 +33,4 @@ pub use error::{KnowledgeError, ParseError};
 pub use ingest::{FileFailure, IngestOptions, IngestReport, ingest_folder};
 pub use parse::{DocKind, ParseLimits, ParsedDoc};
 pub use retrieve::{Hit, KnowledgeIndex, SearchMode, SearchOptions, search};
+pub use vocabulary::Vocabulary;

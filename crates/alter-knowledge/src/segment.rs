@@ -13,7 +13,8 @@ use jieba_rs::Jieba;
 
 use crate::chunk::is_cjk;
 
-static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+/// The dictionary loads once per process (a few hundred milliseconds).
+pub(crate) static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
 /// Words too common in questions to help ranking.
 const STOP: &[&str] = &[
