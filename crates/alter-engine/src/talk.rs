@@ -80,7 +80,8 @@ impl Engine {
         let synth = self.synthesizer().await?;
         let voice = self.twin_voice(twin).await?.unwrap_or_default();
         self.answerer(twin).await?;
-        let heard = self.transcribe_file(&request.input, request.language).await?;
+        let hints = self.vocabulary(twin).await.unwrap_or_default();
+        let heard = self.transcribe_file(&request.input, request.language, hints).await?;
         let end_of_speech = Instant::now();
         let transcript = heard.transcript.text.trim().to_owned();
         let (_, mut events) = self

@@ -53,8 +53,14 @@ impl Engine {
         Ok(task.await.map_err(|e| alter_asr::AsrError::Decode(format!("the recogniser thread failed: {e}")))??)
     }
 
-    /// Transcribes an audio file (any format `alter-audio` decodes).
-    pub async fn transcribe_file(&self, file: &Path, language: Language) -> Result<TranscribeReport, EngineError> {
+    /// Transcribes an audio file (any format `alter-audio` decodes); `hints`
+    /// are names and terms it may contain ([`Engine::vocabulary`]).
+    pub async fn transcribe_file(
+        &self,
+        file: &Path,
+        language: Language,
+        hints: Vec<String>,
+    ) -> Result<TranscribeReport, EngineError> {
         let started = Instant::now();
         let t = self.transcriber().await?;
         let load = started.elapsed();
@@ -65,7 +71,7 @@ impl Engine {
         .await
         .map_err(|e| alter_asr::AsrError::Decode(format!("the decoder thread failed: {e}")))??;
         let decoded = started.elapsed();
-        let opts = TranscribeOptions { language, ..Default::default() };
+        let opts = TranscribeOptions { language, hints, ..Default::default() };
         let transcript = t.transcribe(audio.samples, opts).await?;
         let total = started.elapsed();
         Ok(TranscribeReport {

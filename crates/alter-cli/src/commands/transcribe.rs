@@ -14,7 +14,7 @@ pub async fn run(engine: &Engine, args: TranscribeArgs, global: &Global) -> Resu
             ErrorReport::new(ErrorCode::InvalidInput, format!("unknown language {s:?}; use en, zh or auto"))
         })?,
     };
-    let report = engine.transcribe_file(&args.file, language).await?;
+    let report = engine.transcribe_file(&args.file, language, Vec::new()).await?;
     if global.json {
         output::json(&report);
     } else {
