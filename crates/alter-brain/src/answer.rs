@@ -12,7 +12,7 @@
 //!
 //! One question at a time per answerer: a second `ask` waits for the first
 //! (the model thread also queues), so answers never interleave. The persona
-//! preamble is the same for every question so its KV cache is reused.
+//! system message is the same for every question so its KV cache is reused.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -157,8 +157,8 @@ struct Attempt {
 struct Inner {
     llm: LlmHandle,
     persona: PersonaContext,
-    /// The persona's preamble ([`prompt::preamble`]), pinned in the KV cache.
-    preamble: Vec<PromptMessage>,
+    /// The persona's system message, pinned in the KV cache.
+    system: PromptMessage,
     calibration: DeclineCalibration,
     memory: Option<Memory>,
     options: AnswerOptions,
@@ -175,6 +175,24 @@ impl std::fmt::Debug for Answerer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Answerer")
     }
+}
+
+/// Sends an accepted sentence, after the tokens held back until the first
+/// one was judged.
+fn release(
+    s: Sentence,
+    held: &mut Option<Vec<String>>,
+    answer: &mut Answer,
+    started: Instant,
+    tx: &UnboundedSender<AnswerEvent>,
+) {
+    for t in held.take().unwrap_or_default() {
+        let _ = tx.send(AnswerEvent::Token(t));
+    }
+    if answer.timings_ms.first_sentence.is_none() {
+        answer.timings_ms.first_sentence = Some(ms(started));
+    }
+    let _ = tx.send(AnswerEvent::Sentence(s));
 }
 
 /// Milliseconds since `t`.
@@ -201,14 +219,14 @@ impl Answerer {
         memory: Option<Memory>,
         options: AnswerOptions,
     ) -> Self {
-        // One preamble in the owner's main language for every question: its KV cache stays valid.
+        // One system message in the owner's main language for every question: its KV cache stays valid.
         let main = persona.profile.style.main_language();
-        let preamble = prompt::preamble(&persona_prompt(&persona.profile, &persona.params, main));
+        let system = prompt::system_message(&persona_prompt(&persona.profile, &persona.params, main));
         Self {
             inner: Arc::new(Inner {
                 llm,
                 persona,
-                preamble,
+                system,
                 calibration,
                 memory,
                 options,
@@ -225,7 +243,7 @@ impl Answerer {
     /// Prefills and pins the persona system message (blocking; call once
     /// when the twin loads, from a blocking context). Returns its tokens.
     pub fn pin_persona_blocking(&self, cancel: CancelToken) -> Result<usize, BrainError> {
-        Ok(self.inner.llm.prefill_prefix(to_chat(&self.inner.preamble), cancel)?)
+        Ok(self.inner.llm.prefill_prefix(to_chat(std::slice::from_ref(&self.inner.system)), cancel)?)
     }
 
     /// Anticipatory prefill while the user is still speaking: the prompt for
@@ -243,7 +261,7 @@ impl Answerer {
         let history = self.history(session_id).await?;
         let lang = lang::reply_language(lang::detect(partial), &self.inner.persona.params.languages);
         let input = PromptInput {
-            preamble: &self.inner.preamble,
+            system: &self.inner.system,
             sources,
             history: &history,
             user_facts: &[],
@@ -409,7 +427,7 @@ impl Answerer {
                 answer.timings_ms.first_token = None;
             }
             let input = PromptInput {
-                preamble: &self.inner.preamble,
+                system: &self.inner.system,
                 sources,
                 history: &history,
                 user_facts: &user_facts,
@@ -476,7 +494,7 @@ impl Answerer {
         let mut splitter = SentenceSplitter::new();
         let mut out = Attempt { raw: String::new(), early_decline: false, off_topic: false };
         let mut held: Option<Vec<String>> = Some(Vec::new());
-        // Judges the first sentence: Some(false) stops the attempt.
+        // Judges the first sentence: false stops the attempt.
         let first = |s: &Sentence, out: &mut Attempt| -> bool {
             if s.index != 0 {
                 return true;
@@ -504,13 +522,7 @@ impl Answerer {
                         if !first(&s, &mut out) {
                             break 'tokens; // dropping the receiver stops the model
                         }
-                        for t in held.take().unwrap_or_default() {
-                            let _ = tx.send(AnswerEvent::Token(t));
-                        }
-                        if answer.timings_ms.first_sentence.is_none() {
-                            answer.timings_ms.first_sentence = Some(ms(started));
-                        }
-                        let _ = tx.send(AnswerEvent::Sentence(s));
+                        release(s, &mut held, answer, started, tx);
                     }
                 }
                 GenEvent::Done(s) => {
@@ -533,13 +545,7 @@ impl Answerer {
             && let Some(last) = splitter.finish()
             && first(&last, &mut out)
         {
-            for t in held.take().unwrap_or_default() {
-                let _ = tx.send(AnswerEvent::Token(t));
-            }
-            if answer.timings_ms.first_sentence.is_none() {
-                answer.timings_ms.first_sentence = Some(ms(started));
-            }
-            let _ = tx.send(AnswerEvent::Sentence(last));
+            release(last, &mut held, answer, started, tx);
         }
         Ok(out)
     }

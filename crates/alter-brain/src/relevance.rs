@@ -1,6 +1,6 @@
 //! Does an answer address the question? A small model sometimes answers a
 //! question about vans with the owner's self-introduction, copied from a
-//! source or from its example turn. Its first sentence then shares no topic
+//! source. Its first sentence then shares no topic
 //! word with the question, which is cheap to see before anything is spoken.
 
 use alter_persona::lang::is_han;
