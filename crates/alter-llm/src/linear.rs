@@ -4,10 +4,11 @@
 //!   weight row meets it in an integer dot product, rows split across the
 //!   thread pool — the weights are read once, still quantized (our AVX2
 //!   kernels for Q5_0/Q8_0, candle's for the rest);
-//! * many tokens (prefill): for Q5_0/Q8_0, each weight row is expanded once
-//!   in registers and multiplied with four tokens at a time (eight, two
-//!   blocks per instruction, with AVX-512 VNNI, which serves Q4_K and Q6_K
-//!   too);
+//! * many tokens (prefill): for Q5_0/Q8_0, each weight row is expanded in
+//!   registers and multiplied with four tokens at a time; with AVX-512 VNNI
+//!   (Q4_K and Q6_K too) each row is expanded once into a buffer and meets
+//!   every group of eight tokens, two blocks per instruction. Results are
+//!   written straight into the `[tokens, rows]` output;
 //!   other formats expand weight rows to f32 tiles for one GEMM (candle's
 //!   CPU matmul, the multi-threaded `gemm` crate).
 //!
@@ -135,50 +136,75 @@ impl QMat {
         let mut xq: Vec<quant::Q8Blocks> = xs.par_iter().map(|r| quant::Q8Blocks::quantize(r)).collect();
         #[cfg(target_arch = "x86_64")]
         if quant::has_group_kernel(self.ty) {
-            // Eight tokens per pass, two blocks per instruction ([`quant::vnni`]).
+            // Eight tokens per pass, two blocks per instruction, each row expanded once ([`quant::vnni`]).
             use quant::vnni::{GROUP, Q8Group};
             let groups: Vec<Q8Group> = xq.par_chunks(GROUP).map(Q8Group::new).collect();
-            return self.prefill_rows(&groups, m, |rows, g| quant::dot_rows_group(self.ty, rows, g));
+            let expand = |rows: [&[u8]; 2], into: &mut Option<[quant::vnni::ExpandedRow; 2]>| match into {
+                Some(e) => {
+                    quant::expand_row_into(self.ty, rows[0], &mut e[0]);
+                    quant::expand_row_into(self.ty, rows[1], &mut e[1]);
+                }
+                None => *into = Some(rows.map(|row| quant::expand_row(self.ty, row))),
+            };
+            return self.prefill_rows(m, None, |expanded, rows, emit| {
+                expand(rows, expanded);
+                let [a, b] = expanded.as_ref().expect("expanded above");
+                for (gi, group) in groups.iter().enumerate() {
+                    emit(gi, quant::dot_rows_group([a, b], group));
+                }
+            });
         }
         xq.resize(m.div_ceil(4) * 4, quant::Q8Blocks::quantize(&vec![0f32; self.cols]));
-        let fours: Vec<&[quant::Q8Blocks]> = xq.chunks_exact(4).collect();
-        self.prefill_rows(&fours, m, |rows, four| {
-            rows.map(|row| quant::dot_row_x4(self.ty, row, [&four[0], &four[1], &four[2], &four[3]]))
+        self.prefill_rows(m, (), |_, rows, emit| {
+            for (gi, four) in xq.chunks_exact(4).enumerate() {
+                emit(gi, rows.map(|row| quant::dot_row_x4(self.ty, row, [&four[0], &four[1], &four[2], &four[3]])));
+            }
         })
     }
 
-    /// Every weight row against each group of `N` tokens (`dot` gives two
-    /// rows' results for one group), rows split across the thread pool; the
-    /// `[rows, N·groups]` products come back as `[m, rows]` (the last
-    /// group's padding is dropped).
-    fn prefill_rows<G: Sync, const N: usize>(
+    /// Every pair of weight rows against all `m` tokens, pairs split across
+    /// the thread pool. `pair(scratch, rows, emit)` computes the two rows'
+    /// results one group of `N` tokens at a time, `emit(group, results)`
+    /// (`scratch`, a clone of `scratch` per task, keeps buffers); they are
+    /// written straight into the `[m, rows]` output (the last group's
+    /// padding is dropped; an odd last row goes with itself).
+    fn prefill_rows<S: Clone + Send + Sync, const N: usize>(
         &self,
-        groups: &[G],
         m: usize,
-        dot: impl Fn([&[u8]; 2], &G) -> [[f32; N]; 2] + Sync,
+        scratch: S,
+        pair: impl Fn(&mut S, [&[u8]; 2], &mut dyn FnMut(usize, [[f32; N]; 2])) + Sync,
     ) -> Result<Tensor, LlmError> {
-        let mp = groups.len() * N;
-        debug_assert!(mp >= m);
+        /// The output, written by many threads at disjoint (token, row) places.
+        struct Out(*mut f32);
+        // SAFETY: each row pair is computed by one task, which alone writes its rows' places.
+        unsafe impl Sync for Out {}
         let data = self.bytes();
+        let rows = self.rows;
+        let mut out = vec![0f32; m * rows];
+        let ptr = Out(out.as_mut_ptr());
         const ROWS: usize = 16;
-        let mut out_t = vec![0f32; self.rows * mp];
-        out_t.par_chunks_mut(ROWS * mp).enumerate().for_each(|(i, o)| {
-            // Rows in pairs (an odd last row goes with itself; its twin's results are dropped).
-            for (j, pair) in o.chunks_mut(2 * mp).enumerate() {
-                let r = i * ROWS + 2 * j;
-                let row = |r: usize| &data[r * self.row_bytes..(r + 1) * self.row_bytes];
-                let rows = [row(r), row(if pair.len() > mp { r + 1 } else { r })];
-                for (gi, group) in groups.iter().enumerate() {
-                    let [a, b] = dot(rows, group);
-                    pair[gi * N..(gi + 1) * N].copy_from_slice(&a);
-                    if pair.len() > mp {
-                        pair[mp + gi * N..mp + (gi + 1) * N].copy_from_slice(&b);
-                    }
+        (0..rows.div_ceil(ROWS)).into_par_iter().for_each_init(
+            || scratch.clone(),
+            |scratch, i| {
+                let ptr = &ptr;
+                for r in (i * ROWS..rows.min((i + 1) * ROWS)).step_by(2) {
+                    let twin = (r + 1).min(rows - 1);
+                    let row = |r: usize| &data[r * self.row_bytes..(r + 1) * self.row_bytes];
+                    pair(scratch, [row(r), row(twin)], &mut |gi, [a, b]| {
+                        for t in 0..N.min(m.saturating_sub(gi * N)) {
+                            let at = (gi * N + t) * rows;
+                            // SAFETY: `at + r` and `at + twin` lie inside `out` (t < m, r ≤ twin < rows),
+                            // and no other task writes rows r or twin.
+                            unsafe {
+                                *ptr.0.add(at + r) = a[t];
+                                *ptr.0.add(at + twin) = b[t];
+                            }
+                        }
+                    });
                 }
-            }
-        });
-        let y = Tensor::from_vec(out_t, (self.rows, mp), &Device::Cpu)?;
-        Ok(y.narrow(1, 0, m)?.t()?.contiguous()?)
+            },
+        );
+        Ok(Tensor::from_vec(out, (m, rows), &Device::Cpu)?)
     }
 
     /// `Y = X Wᵀ` for `x` of shape `[m, cols]`, giving `[m, rows]`.

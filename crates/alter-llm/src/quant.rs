@@ -380,23 +380,36 @@ pub fn has_group_kernel(ty: GgmlType) -> bool {
     }
 }
 
-/// Two weight rows against a group of tokens laid out for [`vnni`] (prefill
-/// on CPUs with AVX-512 VNNI; the caller checks [`has_group_kernel`]).
+/// A weight row expanded for [`vnni::dot_rows`] (prefill on CPUs with
+/// AVX-512 VNNI; the caller checks [`has_group_kernel`]).
 #[cfg(target_arch = "x86_64")]
-pub fn dot_rows_group(ty: GgmlType, rows: [&[u8]; 2], g: &vnni::Q8Group) -> [[f32; vnni::GROUP]; 2] {
-    assert!(has_group_kernel(ty), "dot_rows_group needs AVX-512 VNNI and Q5_0, Q8_0, Q4_K or Q6_K, not {ty:?}");
-    let (be, bb) = ty.block();
-    assert!(rows[0].len() == rows[1].len(), "the rows differ in length");
-    assert!(rows[0].len() / bb * be <= g.values(), "the rows are longer than the tokens");
-    // SAFETY: the CPU supports the kernels and the group covers the rows (both checked above).
-    unsafe {
-        match ty {
-            GgmlType::Q5_0 => vnni::dot_rows::<true, 2>(rows, g),
-            GgmlType::Q8_0 => vnni::dot_rows::<false, 2>(rows, g),
-            GgmlType::Q4K => rows.map(|row| vnni::dot_row_q4k(row, g)),
-            _ => rows.map(|row| vnni::dot_row_q6k(row, g)),
-        }
-    }
+pub fn expand_row(ty: GgmlType, row: &[u8]) -> vnni::ExpandedRow {
+    check_expandable(ty, row);
+    // SAFETY: the CPU supports the kernels and the row holds whole blocks (both checked).
+    unsafe { vnni::ExpandedRow::new(ty, row) }
+}
+
+/// [`expand_row`] into the buffers of an earlier expansion.
+#[cfg(target_arch = "x86_64")]
+pub fn expand_row_into(ty: GgmlType, row: &[u8], into: &mut vnni::ExpandedRow) {
+    check_expandable(ty, row);
+    // SAFETY: as in `expand_row`.
+    unsafe { into.refill(ty, row) }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn check_expandable(ty: GgmlType, row: &[u8]) {
+    assert!(has_group_kernel(ty), "expanding a row needs AVX-512 VNNI and Q5_0, Q8_0, Q4_K or Q6_K, not {ty:?}");
+    assert!(row.len().is_multiple_of(ty.block().1), "a row of whole blocks");
+}
+
+/// Two expanded rows against a group of tokens laid out for [`vnni`].
+#[cfg(target_arch = "x86_64")]
+pub fn dot_rows_group(rows: [&vnni::ExpandedRow; 2], g: &vnni::Q8Group) -> [[f32; vnni::GROUP]; 2] {
+    assert!(rows[0].values() == rows[1].values(), "the rows differ in length");
+    assert!(rows[0].values() <= g.values(), "the rows are longer than the tokens");
+    // SAFETY: rows only exist where the CPU supports the kernels (`expand_row`); lengths checked above.
+    unsafe { vnni::dot_rows::<2>(rows, g) }
 }
 
 /// `out[i] = dot(row i, x)` with integer block products (the decoding
@@ -469,7 +482,7 @@ mod tests {
             let (_, bb) = ty.block();
             let row = random_row(ty, k / 32, k as u64);
             let xs = eight_tokens(k, 3);
-            let [got, again] = dot_rows_group(ty, [&row, &row], &vnni::Q8Group::new(&xs));
+            let [got, again] = dot_rows_group([&expand_row(ty, &row); 2], &vnni::Q8Group::new(&xs));
             assert_eq!(got, again);
             for (t, x) in xs.iter().enumerate() {
                 let want = dot_row_q8_impl(ty, &row, x);
@@ -513,7 +526,7 @@ mod tests {
         for k in [256, 4864] {
             let row = random_row(GgmlType::Q4K, k / 256, k as u64 + 5);
             let xs = eight_tokens(k, 5);
-            let [got, _] = dot_rows_group(GgmlType::Q4K, [&row, &row], &vnni::Q8Group::new(&xs));
+            let [got, _] = dot_rows_group([&expand_row(GgmlType::Q4K, &row); 2], &vnni::Q8Group::new(&xs));
             let mut w = vec![0f32; k];
             dequant_row(GgmlType::Q4K, &row, &mut w);
             for (t, x) in xs.iter().enumerate() {
@@ -544,7 +557,7 @@ mod tests {
         for k in [256, 4864] {
             let row = random_row(GgmlType::Q6K, k / 256, k as u64 + 11);
             let xs = eight_tokens(k, 7);
-            let [got, _] = dot_rows_group(GgmlType::Q6K, [&row, &row], &vnni::Q8Group::new(&xs));
+            let [got, _] = dot_rows_group([&expand_row(GgmlType::Q6K, &row); 2], &vnni::Q8Group::new(&xs));
             let mut w = vec![0f32; k];
             dequant_row(GgmlType::Q6K, &row, &mut w);
             for (t, x) in xs.iter().enumerate() {

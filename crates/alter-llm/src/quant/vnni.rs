@@ -1,6 +1,9 @@
-//! The prefill kernels on CPUs with AVX-512 VNNI: two Q5_0/Q8_0 blocks (or
+//! The prefill kernel on CPUs with AVX-512 VNNI: two Q5_0/Q8_0 blocks (or
 //! 64 weights of a Q4_K/Q6_K super-block) per 512-bit register, one
-//! `vpdpbusd` per token and pair.
+//! `vpdpbusd` per token and register. Each weight row is expanded once
+//! ([`ExpandedRow`]: bytes, lane sums, lane scales) and then meets every
+//! group of eight tokens; decoding the blocks again for each group cost as
+//! much as the products.
 //!
 //! VNNI multiplies unsigned bytes by signed bytes. The activations are
 //! therefore stored offset by 128 ([`Q8Group`]); each 32-bit lane then holds
@@ -13,6 +16,7 @@ use std::arch::x86_64::*;
 
 use super::avx2::weights;
 use super::{Q8Blocks, scale_min_k4};
+use crate::gguf::GgmlType;
 
 /// Tokens per group: each weight row, once expanded, meets this many.
 pub const GROUP: usize = 8;
@@ -66,29 +70,6 @@ impl Q8Group {
     }
 }
 
-/// Adds chunk `c` of `R` rows' weights (`w[r]`: 64 signed bytes; `ws[r]`
-/// their lanes' scales; `start[r]` the lanes' `−128·Σw`, see [`offset_start`])
-/// times chunk `c` of every token into `acc[r][t]`: each token's values are
-/// loaded once for all the rows. The caller guarantees `c < g.chunks`.
-macro_rules! chunk_into {
-    ($acc:ident, $g:ident, $c:expr, $w:expr, $start:expr, $ws:expr) => {{
-        let (w, start, ws, base) = ($w, $start, $ws, $c * GROUP);
-        for t in 0..GROUP {
-            // SAFETY: `Q8Group::new` sized `u` (64 bytes) and `d8` (16 floats) for every chunk and token.
-            let (u, dx) = unsafe {
-                (
-                    _mm512_loadu_si512($g.u.as_ptr().add((base + t) * 64) as *const _),
-                    _mm512_loadu_ps($g.d8.as_ptr().add((base + t) * 16)),
-                )
-            };
-            for r in 0..w.len() {
-                let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start[r], u, w[r]));
-                $acc[r][t] = _mm512_fmadd_ps(_mm512_mul_ps(ws[r], dx), dot, $acc[r][t]);
-            }
-        }
-    }};
-}
-
 /// The accumulator a weight register's tokens start from: `−128·Σw` per
 /// 32-bit lane, undoing the activations' offset of 128.
 #[inline]
@@ -111,66 +92,94 @@ pub fn available() -> bool {
     *HAS
 }
 
-/// `R` Q5_0 (`Q5`) or Q8_0 rows against a group of tokens: each token's
-/// values are loaded once for all `R` rows.
-///
-/// # Safety
-/// The CPU must pass [`available`]; the rows must be equally long, hold
-/// whole blocks, at most `g.values()` values.
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
-pub unsafe fn dot_rows<const Q5: bool, const R: usize>(rows: [&[u8]; R], g: &Q8Group) -> [[f32; GROUP]; R] {
-    let bb = if Q5 { 22 } else { 34 };
-    let blocks = rows[0].len() / bb;
-    let mut acc = [[_mm512_setzero_ps(); GROUP]; R];
-    for c in 0..blocks.div_ceil(2) {
-        let i = 2 * c;
-        let pair = i + 1 < blocks;
-        let mut w = [_mm512_setzero_si512(); R];
-        let mut start = [_mm512_setzero_si512(); R];
-        let mut ws = [_mm512_setzero_ps(); R];
-        for r in 0..R {
-            let row = rows[r];
-            let w0 = weights::<Q5>(&row[i * bb..]);
-            // A lone last block leaves the upper half zero (the group's tail is zero too).
-            let d1;
-            (w[r], d1) = if pair {
-                (
-                    _mm512_inserti64x4(_mm512_castsi256_si512(w0), weights::<Q5>(&row[(i + 1) * bb..]), 1),
-                    scale(&row[(i + 1) * bb..]),
-                )
-            } else {
-                (_mm512_zextsi256_si512(w0), 0.0)
-            };
-            start[r] = offset_start(w[r]);
-            ws[r] = _mm512_insertf32x8(
-                _mm512_castps256_ps512(_mm256_set1_ps(scale(&row[i * bb..]))),
-                _mm256_set1_ps(d1),
-                1,
-            );
-        }
-        chunk_into!(acc, g, c, w, start, ws);
-    }
-    acc.map(|a| a.map(|v| _mm512_reduce_add_ps(v)))
+/// One weight row expanded for the kernel, once for all the tokens it
+/// meets: per chunk of 64 weights, the weights as signed bytes, their lanes'
+/// starting sums `−128·Σw` ([`offset_start`]) and their lanes' scales; for
+/// Q4_K, per super-block, its eight sub-blocks' minimums `dmin·mⱼ`.
+#[derive(Clone)]
+pub struct ExpandedRow {
+    chunks: Vec<Chunk>,
+    mins: Vec<__m256>,
 }
 
-/// One Q4_K row against a group of tokens.
-///
-/// A super-block holds 256 weights as eight sub-blocks of 32, each with a
-/// 6-bit scale and minimum: `w = d·sⱼ·q − dmin·mⱼ` with `q` in 0..16. Bytes
-/// `32g..32g+32` of the nibbles hold sub-block `2g` in their low halves and
-/// `2g+1` in their high halves, so one 256-bit load expanded to 64 bytes
-/// meets the activations of both sub-blocks, which lie next to each other.
-/// The minimums meet each token's block sums once per super-block.
-///
-/// # Safety
-/// The CPU must pass [`available`]; `row` must hold whole 144-byte blocks,
-/// at most `g.values()` values.
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
-pub unsafe fn dot_row_q4k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
-    let mut acc = [[_mm512_setzero_ps(); GROUP]];
-    let mut acc_min = [_mm256_setzero_ps(); GROUP];
-    let nibble = _mm512_set1_epi8(0x0f);
-    for (i, b) in row.chunks_exact(144).enumerate() {
+/// 64 weights as signed bytes, their lanes' starting sums and scales.
+#[derive(Clone, Copy)]
+struct Chunk {
+    w: __m512i,
+    start: __m512i,
+    ws: __m512,
+}
+
+impl ExpandedRow {
+    /// Expands one row of `ty` (Q5_0, Q8_0, Q4_K or Q6_K).
+    ///
+    /// # Safety
+    /// The CPU must pass [`available`]; `row` must hold whole blocks of `ty`.
+    pub unsafe fn new(ty: GgmlType, row: &[u8]) -> Self {
+        let mut e = Self { chunks: Vec::new(), mins: Vec::new() };
+        // SAFETY: as the caller promised.
+        unsafe { e.refill(ty, row) };
+        e
+    }
+
+    /// Expands another row into the same buffers.
+    ///
+    /// # Safety
+    /// As [`ExpandedRow::new`].
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+    pub unsafe fn refill(&mut self, ty: GgmlType, row: &[u8]) {
+        self.chunks.clear();
+        self.mins.clear();
+        match ty {
+            GgmlType::Q5_0 => self.push_pairs::<true>(row),
+            GgmlType::Q8_0 => self.push_pairs::<false>(row),
+            GgmlType::Q4K => row.chunks_exact(144).for_each(|b| self.push_q4k(b)),
+            GgmlType::Q6K => row.chunks_exact(210).for_each(|b| self.push_q6k(b)),
+            _ => unreachable!("no expanded form for {ty:?}"),
+        }
+    }
+
+    /// Values the row covers (a multiple of 64).
+    pub fn values(&self) -> usize {
+        self.chunks.len() * 64
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+    fn push(&mut self, w: __m512i, ws: __m512) {
+        self.chunks.push(Chunk { w, start: offset_start(w), ws });
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+    fn push_halves(&mut self, w: __m512i, lo: f32, hi: f32) {
+        self.push(w, _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(lo)), _mm256_set1_ps(hi), 1));
+    }
+
+    /// Q5_0 (`Q5`) or Q8_0: two 32-weight blocks per chunk; a lone last
+    /// block leaves the upper half zero (the group's tail is zero too).
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+    fn push_pairs<const Q5: bool>(&mut self, row: &[u8]) {
+        let bb = if Q5 { 22 } else { 34 };
+        for pair in row.chunks(2 * bb) {
+            let w0 = weights::<Q5>(pair);
+            if pair.len() == 2 * bb {
+                let w1 = weights::<Q5>(&pair[bb..]);
+                self.push_halves(
+                    _mm512_inserti64x4(_mm512_castsi256_si512(w0), w1, 1),
+                    scale(pair),
+                    scale(&pair[bb..]),
+                );
+            } else {
+                self.push_halves(_mm512_zextsi256_si512(w0), scale(pair), 0.0);
+            }
+        }
+    }
+
+    /// A Q4_K super-block holds 256 weights as eight sub-blocks of 32, each
+    /// with a 6-bit scale and minimum: `w = d·sⱼ·q − dmin·mⱼ` with `q` in
+    /// 0..16. Bytes `32g..32g+32` of the nibbles hold sub-block `2g` in their
+    /// low halves and `2g+1` in their high halves: one chunk.
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+    fn push_q4k(&mut self, b: &[u8]) {
         let (d, dmin) = (scale(b), scale(&b[2..]));
         let mut s = [0f32; 8];
         let mut m = [0f32; 8];
@@ -179,42 +188,29 @@ pub unsafe fn dot_row_q4k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
             s[j] = d * sj;
             m[j] = dmin * mj;
         }
-        // SAFETY: `m` holds 8 floats; the group holds 8 block sums per token and super-block.
-        let mins = unsafe { _mm256_loadu_ps(m.as_ptr()) };
-        for (t, a) in acc_min.iter_mut().enumerate() {
-            *a = _mm256_fmadd_ps(mins, unsafe { _mm256_loadu_ps(g.sums.as_ptr().add((i * GROUP + t) * 8)) }, *a);
-        }
+        // SAFETY: `m` holds 8 floats.
+        self.mins.push(unsafe { _mm256_loadu_ps(m.as_ptr()) });
+        let nibble = _mm512_set1_epi8(0x0f);
         for p in 0..4 {
             // SAFETY: bytes 16 + 32p .. 48 + 32p lie inside the 144-byte block.
             let q = unsafe { _mm256_loadu_si256(b[16 + 32 * p..].as_ptr() as *const __m256i) };
             let w = _mm512_and_si512(_mm512_inserti64x4(_mm512_castsi256_si512(q), _mm256_srli_epi16(q, 4), 1), nibble);
-            let ws =
-                _mm512_insertf32x8(_mm512_castps256_ps512(_mm256_set1_ps(s[2 * p])), _mm256_set1_ps(s[2 * p + 1]), 1);
-            chunk_into!(acc, g, i * 4 + p, [w], [offset_start(w)], [ws]);
+            self.push_halves(w, s[2 * p], s[2 * p + 1]);
         }
     }
-    std::array::from_fn(|t| _mm512_reduce_add_ps(acc[0][t]) - hsum256(acc_min[t]))
-}
 
-/// One Q6_K row against `N` tokens.
-///
-/// A super-block holds 256 weights of 6 bits, `w = d·sⱼ·(q − 32)`, with a
-/// signed 8-bit scale per 16 weights. In each half (128 weights) the low
-/// nibbles of bytes `0..64` with the two lowest high bits hold values
-/// `0..64`, their high nibbles with the next two bits values `64..128`: two
-/// 64-byte registers, each meeting the activations of two Q8 blocks. A
-/// 32-bit lane covers four weights, so each lane takes the scale of its 16.
-///
-/// # Safety
-/// As [`dot_row_q4k`], with 210-byte blocks.
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
-pub unsafe fn dot_row_q6k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
-    let mut acc = [[_mm512_setzero_ps(); GROUP]];
-    let (nibble, two_bits) = (_mm512_set1_epi8(0x0f), _mm512_set1_epi8(0x03));
-    let minus_32 = _mm512_set1_epi8(32);
-    // Lane l of pair p takes scale 4p + l/4.
-    let spread = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
-    for (i, b) in row.chunks_exact(210).enumerate() {
+    /// A Q6_K super-block holds 256 weights of 6 bits, `w = d·sⱼ·(q − 32)`,
+    /// with a signed 8-bit scale per 16 weights. In each half (128 weights)
+    /// the low nibbles of bytes `0..64` with the two lowest high bits hold
+    /// values `0..64`, their high nibbles with the next two bits values
+    /// `64..128`: two chunks. A 32-bit lane covers four weights, so each lane
+    /// takes the scale of its 16.
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+    fn push_q6k(&mut self, b: &[u8]) {
+        let (nibble, two_bits) = (_mm512_set1_epi8(0x0f), _mm512_set1_epi8(0x03));
+        let minus_32 = _mm512_set1_epi8(32);
+        // Lane l of chunk p takes scale 4p + l/4.
+        let spread = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
         // SAFETY: the 16 scales lie at bytes 192..208 of the 210-byte block.
         let scales = unsafe { _mm_loadu_si128(b[192..].as_ptr() as *const __m128i) };
         let scales = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(scales)), _mm512_set1_ps(scale(&b[208..])));
@@ -239,14 +235,95 @@ pub unsafe fn dot_row_q6k(row: &[u8], g: &Q8Group) -> [f32; GROUP] {
                     _mm512_and_si512(nibbles, nibble),
                     _mm512_slli_epi16(_mm512_and_si512(h, two_bits), 4),
                 );
-                let w = _mm512_sub_epi8(q, minus_32);
-                let p = 2 * n + half;
-                let ws = _mm512_permutexvar_ps(_mm512_add_epi32(spread, _mm512_set1_epi32(4 * p as i32)), scales);
-                chunk_into!(acc, g, i * 4 + p, [w], [offset_start(w)], [ws]);
+                let (w, p) = (_mm512_sub_epi8(q, minus_32), 2 * n + half);
+                self.push(w, _mm512_permutexvar_ps(_mm512_add_epi32(spread, _mm512_set1_epi32(4 * p as i32)), scales));
             }
         }
     }
-    acc[0].map(|a| _mm512_reduce_add_ps(a))
+}
+
+/// Runs `$body` with `$t` = 0, 1, …, [`GROUP`] − 1, written out.
+macro_rules! each_token {
+    ($t:ident, $body:block) => {{
+        const _: () = assert!(GROUP == 8);
+        {
+            let $t = 0;
+            $body
+        }
+        {
+            let $t = 1;
+            $body
+        }
+        {
+            let $t = 2;
+            $body
+        }
+        {
+            let $t = 3;
+            $body
+        }
+        {
+            let $t = 4;
+            $body
+        }
+        {
+            let $t = 5;
+            $body
+        }
+        {
+            let $t = 6;
+            $body
+        }
+        {
+            let $t = 7;
+            $body
+        }
+    }};
+}
+
+/// `R` expanded rows against a group of tokens: per chunk, each token's
+/// values are loaded once for all `R` rows, and each row's weights once for
+/// all the tokens.
+///
+/// # Safety
+/// The CPU must pass [`available`]; the rows must be equally long, at most
+/// `g.values()` values.
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,f16c")]
+pub unsafe fn dot_rows<const R: usize>(rows: [&ExpandedRow; R], g: &Q8Group) -> [[f32; GROUP]; R] {
+    let mut acc = [[_mm512_setzero_ps(); GROUP]; R];
+    for c in 0..rows[0].chunks.len() {
+        let w: [__m512i; R] = std::array::from_fn(|r| rows[r].chunks[c].w);
+        let start: [__m512i; R] = std::array::from_fn(|r| rows[r].chunks[c].start);
+        let ws: [__m512; R] = std::array::from_fn(|r| rows[r].chunks[c].ws);
+        let base = c * GROUP;
+        // Unrolled, so the accumulators stay in registers.
+        each_token!(t, {
+            // SAFETY: `Q8Group::new` sized `u` (64 bytes) and `d8` (16 floats) for every chunk and token.
+            let (u, dx) = unsafe {
+                (
+                    _mm512_loadu_si512(g.u.as_ptr().add((base + t) * 64) as *const _),
+                    _mm512_loadu_ps(g.d8.as_ptr().add((base + t) * 16)),
+                )
+            };
+            for r in 0..R {
+                let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start[r], u, w[r]));
+                acc[r][t] = _mm512_fmadd_ps(_mm512_mul_ps(ws[r], dx), dot, acc[r][t]);
+            }
+        });
+    }
+    let mut out = [[0f32; GROUP]; R];
+    for r in 0..R {
+        for t in 0..GROUP {
+            // Q4_K's minimums meet each token's block sums once per super-block.
+            let mut low = _mm256_setzero_ps();
+            for (i, &mins) in rows[r].mins.iter().enumerate() {
+                // SAFETY: the group holds 8 block sums per token and super-block.
+                low = _mm256_fmadd_ps(mins, unsafe { _mm256_loadu_ps(g.sums.as_ptr().add((i * GROUP + t) * 8)) }, low);
+            }
+            out[r][t] = _mm512_reduce_add_ps(acc[r][t]) - hsum256(low);
+        }
+    }
+    out
 }
 
 #[inline]
