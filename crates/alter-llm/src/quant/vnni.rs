@@ -299,12 +299,8 @@ pub unsafe fn dot_rows<const R: usize>(rows: [&ExpandedRow; R], g: &Q8Group) -> 
         // Unrolled, so the accumulators stay in registers.
         each_token!(t, {
             // SAFETY: `Q8Group::new` sized `u` (64 bytes) and `d8` (16 floats) for every chunk and token.
-            let (u, dx) = unsafe {
-                (
-                    _mm512_loadu_si512(g.u.as_ptr().add((base + t) * 64) as *const _),
-                    _mm512_loadu_ps(g.d8.as_ptr().add((base + t) * 16)),
-                )
-            };
+            let u = unsafe { _mm512_loadu_si512(g.u.as_ptr().add((base + t) * 64) as *const _) };
+            let dx = unsafe { _mm512_loadu_ps(g.d8.as_ptr().add((base + t) * 16)) };
             for r in 0..R {
                 let dot = _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(start[r], u, w[r]));
                 acc[r][t] = _mm512_fmadd_ps(_mm512_mul_ps(ws[r], dx), dot, acc[r][t]);
@@ -313,7 +309,7 @@ pub unsafe fn dot_rows<const R: usize>(rows: [&ExpandedRow; R], g: &Q8Group) -> 
     }
     let mut out = [[0f32; GROUP]; R];
     for r in 0..R {
-        for t in 0..GROUP {
+        each_token!(t, {
             // Q4_K's minimums meet each token's block sums once per super-block.
             let mut low = _mm256_setzero_ps();
             for (i, &mins) in rows[r].mins.iter().enumerate() {
@@ -321,7 +317,7 @@ pub unsafe fn dot_rows<const R: usize>(rows: [&ExpandedRow; R], g: &Q8Group) -> 
                 low = _mm256_fmadd_ps(mins, unsafe { _mm256_loadu_ps(g.sums.as_ptr().add((i * GROUP + t) * 8)) }, low);
             }
             out[r][t] = _mm512_reduce_add_ps(acc[r][t]) - hsum256(low);
-        }
+        });
     }
     out
 }
