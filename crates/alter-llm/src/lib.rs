@@ -9,6 +9,7 @@
 //! [`GenEvent`]), [`LlmHandle::prefill_prefix`], [`LlmHandle::prefill`],
 //! [`bench::run_bench`].
 
+mod attention;
 pub mod bench;
 pub mod chat;
 pub mod engine;

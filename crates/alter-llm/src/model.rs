@@ -15,6 +15,7 @@ use std::fs::File;
 
 use candle_core::{DType, Device, Tensor};
 
+use crate::attention::causal_softmax;
 use crate::error::LlmError;
 use crate::gguf::{GgmlType, GgufHeader, MetaValue, read_tensor_bytes};
 use crate::linear::QMat;
@@ -267,19 +268,9 @@ impl Model {
             self.embd.row_f32(t, row);
         }
         let mut x = Tensor::from_vec(emb, (m, c.n_embd), &Device::Cpu)?;
-        let total = pos + m;
-        // Causal mask for the new rows against all keys: row i sees keys ≤ pos + i.
-        let mask = if m > 1 {
-            let v: Vec<f32> = (0..m)
-                .flat_map(|i| (0..total).map(move |j| if j > pos + i { f32::NEG_INFINITY } else { 0.0 }))
-                .collect();
-            Some(Tensor::from_vec(v, (1, m, total), &Device::Cpu)?)
-        } else {
-            None
-        };
         let (nh, nkv, hd) = (c.n_head, c.n_kv_head, c.head_dim);
         let g = nh / nkv;
-        let scale = 1.0 / (hd as f64).sqrt();
+        let scale = 1.0 / (hd as f32).sqrt();
         for (li, l) in self.layers.iter().enumerate() {
             let h = candle_nn::ops::rms_norm(&x, &l.attn_norm, c.eps)?;
             let add = |t: Tensor, b: &Option<Tensor>| -> Result<Tensor, LlmError> {
@@ -301,12 +292,8 @@ impl Model {
             cache.kv[li] = Some((k.clone(), v.clone()));
             // [nh, m, hd] → [nkv, g*m, hd]: the g query heads sharing one KV head.
             let q = q.reshape((nkv, g * m, hd))?;
-            let att = (q.matmul(&k.t()?)? * scale)?;
-            let att = match &mask {
-                Some(mk) => att.reshape((nkv * g, m, total))?.broadcast_add(mk)?.reshape((nkv, g * m, total))?,
-                None => att,
-            };
-            let att = candle_nn::ops::softmax_last_dim(&att)?;
+            // Scaled, causally masked and normalised in one pass (`attention`).
+            let att = causal_softmax(&q.matmul(&k.t()?)?, scale, m, pos)?;
             let y = att.matmul(&v)?.reshape((nh, m, hd))?.transpose(0, 1)?.reshape((m, nh * hd))?;
             x = (x + l.o.forward(&y)?)?;
             let h = candle_nn::ops::rms_norm(&x, &l.ffn_norm, c.eps)?;
