@@ -1,8 +1,13 @@
-//! Causal softmax for attention scores, in one pass: the scale, the causal
-//! mask and the softmax together, each row over only the keys it may see
-//! (the masked ones are never exponentiated, and no mask tensor is built).
-//! Invariant: scores are laid out `[.., rows, keys]` with the query index
-//! cycling fastest over rows: row `i` is query `i % queries`.
+//! Attention beside candle's matrix products.
+//!
+//! * [`causal_softmax`] (prefill): the scale, the causal mask and the
+//!   softmax in one pass, each row over only the keys it may see (the masked
+//!   ones are never exponentiated, and no mask tensor is built). Scores are
+//!   laid out `[.., rows, keys]` with the query index cycling fastest over
+//!   rows: row `i` is query `i % queries`.
+//! * [`attend_one`] (decoding one token): straight over the KV cache's
+//!   vectors, the query heads that share a KV head reading each key and
+//!   value once, KV heads in parallel — no tensors are built from the cache.
 
 use candle_core::{CpuStorage, CustomOp1, Layout, Shape, Tensor};
 use rayon::prelude::*;
@@ -48,6 +53,53 @@ impl CustomOp1 for CausalSoftmax {
     }
 }
 
+/// One new token's attention output `[n_head × head_dim]`: `q` holds its
+/// query heads, `k[h]`/`v[h]` the `[T × head_dim]` keys and values of KV head
+/// `h`, shared by `group` consecutive query heads.
+pub fn attend_one(q: &[f32], k: &[Vec<f32>], v: &[Vec<f32>], group: usize, head_dim: usize, scale: f32) -> Vec<f32> {
+    let mut out = vec![0f32; q.len()];
+    let span = group * head_dim;
+    out.par_chunks_mut(span).zip(q.par_chunks(span)).zip(k.par_iter().zip(v)).for_each(|((out, q), (k, v))| {
+        let t = k.len() / head_dim;
+        let mut scores = vec![0f32; group * t];
+        for (ti, key) in k.chunks_exact(head_dim).enumerate() {
+            for (j, q) in q.chunks_exact(head_dim).enumerate() {
+                scores[j * t + ti] = dot(q, key) * scale;
+            }
+        }
+        for row in scores.chunks_exact_mut(t.max(1)) {
+            let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+            let mut sum = 0f32;
+            row.iter_mut().for_each(|s| {
+                *s = (*s - max).exp();
+                sum += *s;
+            });
+            row.iter_mut().for_each(|s| *s /= sum);
+        }
+        for (ti, value) in v.chunks_exact(head_dim).enumerate() {
+            for (j, out) in out.chunks_exact_mut(head_dim).enumerate() {
+                let p = scores[j * t + ti];
+                out.iter_mut().zip(value).for_each(|(o, &x)| *o += p * x);
+            }
+        }
+    });
+    out
+}
+
+/// Σ a·b in sixteen lanes (so that it vectorises).
+#[inline]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0f32; 16];
+    let (a16, b16) = (a.chunks_exact(16), b.chunks_exact(16));
+    let tail: f32 = a16.remainder().iter().zip(b16.remainder()).map(|(x, y)| x * y).sum();
+    for (a, b) in a16.zip(b16) {
+        for l in 0..16 {
+            lanes[l] += a[l] * b[l];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
 #[cfg(test)]
 mod tests {
     use candle_core::Device;
@@ -74,6 +126,26 @@ mod tests {
                     got[row * keys + k]
                 );
             }
+        }
+    }
+
+    #[test]
+    fn one_token_matches_the_tensor_path() {
+        // Four query heads on two KV heads, three cached positions, head width 20 (a tail past 16).
+        let (heads, kv_heads, t, hd) = (4, 2, 3, 20);
+        let f =
+            |n: usize, salt: usize| -> Vec<f32> { (0..n).map(|i| ((i * 13 + salt) % 17) as f32 / 8.0 - 1.0).collect() };
+        let (q, k, v) = (f(heads * hd, 1), f(kv_heads * t * hd, 5), f(kv_heads * t * hd, 9));
+        let per_head = |x: &[f32]| x.chunks(t * hd).map(<[f32]>::to_vec).collect::<Vec<_>>();
+        let got = attend_one(&q, &per_head(&k), &per_head(&v), heads / kv_heads, hd, 0.25);
+        let d = &Device::Cpu;
+        let qt = Tensor::from_vec(q, (kv_heads, heads / kv_heads, hd), d).unwrap();
+        let kt = Tensor::from_vec(k, (kv_heads, t, hd), d).unwrap();
+        let vt = Tensor::from_vec(v, (kv_heads, t, hd), d).unwrap();
+        let att = causal_softmax(&qt.matmul(&kt.t().unwrap()).unwrap(), 0.25, 1, t - 1).unwrap();
+        let want = att.matmul(&vt).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+            assert!((a - b).abs() < 1e-5, "value {i}: {a} vs {b}");
         }
     }
 

@@ -4,8 +4,9 @@
 //! `quantized_llama`, with three changes that matter for speed and reuse:
 //! every linear layer goes through [`QMat`] (fused quantized dot for one
 //! token, dequantised tiles + GEMM for many); the KV cache is a value the
-//! caller owns ([`KvCache`]) so it can be snapshotted, truncated and
-//! restored; and only the last position goes through the vocabulary
+//! caller owns ([`KvCache`], grown in place) so it can be snapshotted,
+//! truncated and restored, and one new token attends straight over it
+//! ([`attention::attend_one`]); and only the last position goes through the vocabulary
 //! projection during prefill. Grouped-query attention reshapes queries per
 //! KV head instead of copying K/V per query head.
 //! Invariant: `KvCache::tokens` is exactly the token sequence whose keys and
@@ -15,7 +16,7 @@ use std::fs::File;
 
 use candle_core::{DType, Device, Tensor};
 
-use crate::attention::causal_softmax;
+use crate::attention;
 use crate::error::LlmError;
 use crate::gguf::{GgmlType, GgufHeader, MetaValue, read_tensor_bytes};
 use crate::linear::QMat;
@@ -104,12 +105,42 @@ struct Layer {
     down: QMat,
 }
 
-/// Keys and values for a token sequence, one `(k, v)` pair per layer, each
-/// `[n_kv_head, T, head_dim]`. Cloning is cheap (tensors share storage).
+/// Keys and values for a token sequence: per layer and KV head, the rows
+/// of `head_dim` values one after another, grown in place as tokens are
+/// added. Cloning copies them (a snapshot, e.g. the pinned persona prefix,
+/// never shares storage with the live cache that grows from it).
 #[derive(Clone, Default)]
 pub struct KvCache {
-    kv: Vec<Option<(Tensor, Tensor)>>,
+    layers: Vec<LayerKv>,
+    head_dim: usize,
     pub tokens: Vec<TokenId>,
+}
+
+/// One layer's keys and values, one `[T × head_dim]` vector per KV head.
+#[derive(Clone, Default)]
+struct LayerKv {
+    k: Vec<Vec<f32>>,
+    v: Vec<Vec<f32>>,
+}
+
+impl LayerKv {
+    /// Appends `[n_kv_head, m, head_dim]` keys and values.
+    fn push(&mut self, k: &Tensor, v: &Tensor) -> Result<(), LlmError> {
+        let (nkv, ..) = k.dims3()?;
+        self.k.resize_with(nkv, Vec::new);
+        self.v.resize_with(nkv, Vec::new);
+        for h in 0..nkv {
+            self.k[h].extend_from_slice(&k.get(h)?.flatten_all()?.to_vec1::<f32>()?);
+            self.v[h].extend_from_slice(&v.get(h)?.flatten_all()?.to_vec1::<f32>()?);
+        }
+        Ok(())
+    }
+
+    /// All keys (or values) as one `[n_kv_head, T, head_dim]` tensor.
+    fn tensor(heads: &[Vec<f32>], head_dim: usize) -> Result<Tensor, LlmError> {
+        let t = heads.first().map_or(0, |h| h.len() / head_dim);
+        Ok(Tensor::from_vec(heads.concat(), (heads.len(), t, head_dim), &Device::Cpu)?)
+    }
 }
 
 impl KvCache {
@@ -125,18 +156,14 @@ impl KvCache {
             return Ok(());
         }
         self.tokens.truncate(n);
-        for slot in self.kv.iter_mut() {
-            if let Some((k, v)) = slot.take()
-                && n > 0
-            {
-                *slot = Some((k.narrow(1, 0, n)?, v.narrow(1, 0, n)?));
-            }
+        for layer in &mut self.layers {
+            layer.k.iter_mut().chain(&mut layer.v).for_each(|h| h.truncate(n * self.head_dim));
         }
         Ok(())
     }
     /// Bytes held by the keys and values.
     pub fn n_bytes(&self) -> usize {
-        self.kv.iter().flatten().map(|(k, v)| (k.elem_count() + v.elem_count()) * 4).sum()
+        self.layers.iter().flat_map(|l| l.k.iter().chain(&l.v)).map(|h| h.len() * 4).sum()
     }
 }
 
@@ -259,8 +286,9 @@ impl Model {
         if m == 0 || pos + m > c.ctx_len {
             return Err(LlmError::Internal(format!("forward of {m} tokens at {pos} (context {})", c.ctx_len)));
         }
-        if cache.kv.len() != c.n_layer {
-            cache.kv = vec![None; c.n_layer];
+        if cache.layers.len() != c.n_layer {
+            cache.layers = vec![LayerKv::default(); c.n_layer];
+            cache.head_dim = c.head_dim;
         }
         let mut emb = vec![0f32; m * c.n_embd];
         for (t, row) in tokens.iter().zip(emb.chunks_exact_mut(c.n_embd)) {
@@ -285,16 +313,24 @@ impl Model {
             let q = self.rope(&q.reshape((m, nh, hd))?.transpose(0, 1)?.contiguous()?, pos, m)?;
             let k = self.rope(&k.reshape((m, nkv, hd))?.transpose(0, 1)?.contiguous()?, pos, m)?;
             let v = v.reshape((m, nkv, hd))?.transpose(0, 1)?.contiguous()?;
-            let (k, v) = match cache.kv[li].take() {
-                Some((pk, pv)) => (Tensor::cat(&[&pk, &k], 1)?, Tensor::cat(&[&pv, &v], 1)?),
-                None => (k, v),
+            let layer = &mut cache.layers[li];
+            layer.push(&k, &v)?;
+            let y = if m == 1 {
+                let q = q.flatten_all()?.to_vec1::<f32>()?;
+                Tensor::from_vec(
+                    attention::attend_one(&q, &layer.k, &layer.v, g, hd, scale),
+                    (1, nh * hd),
+                    &Device::Cpu,
+                )?
+            } else {
+                let k = LayerKv::tensor(&layer.k, hd)?;
+                let v = LayerKv::tensor(&layer.v, hd)?;
+                // [nh, m, hd] → [nkv, g*m, hd]: the g query heads sharing one KV head.
+                let q = q.reshape((nkv, g * m, hd))?;
+                // Scaled, causally masked and normalised in one pass (`attention`).
+                let att = attention::causal_softmax(&q.matmul(&k.t()?)?, scale, m, pos)?;
+                att.matmul(&v)?.reshape((nh, m, hd))?.transpose(0, 1)?.reshape((m, nh * hd))?
             };
-            cache.kv[li] = Some((k.clone(), v.clone()));
-            // [nh, m, hd] → [nkv, g*m, hd]: the g query heads sharing one KV head.
-            let q = q.reshape((nkv, g * m, hd))?;
-            // Scaled, causally masked and normalised in one pass (`attention`).
-            let att = causal_softmax(&q.matmul(&k.t()?)?, scale, m, pos)?;
-            let y = att.matmul(&v)?.reshape((nh, m, hd))?.transpose(0, 1)?.reshape((m, nh * hd))?;
             x = (x + l.o.forward(&y)?)?;
             let h = candle_nn::ops::rms_norm(&x, &l.ffn_norm, c.eps)?;
             let ff = (candle_nn::ops::silu(&l.gate.forward(&h)?)? * l.up.forward(&h)?)?;
