@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chat::{ChatMessage, ChatTemplate, Ending};
 use crate::error::LlmError;
+use crate::lookup;
 use crate::model::{KvCache, Model};
 use crate::sampling::{Rng, SamplingParams, sample};
 use crate::tokenizer::{TokenId, Tokenizer, Utf8Stream};
@@ -26,6 +27,9 @@ use crate::tokenizer::{TokenId, Tokenizer, Utf8Stream};
 /// scores' memory and how long a cancelled prefill runs on (a chunk); 128
 /// prefilled 1024 tokens about 10 % faster than 512 here.
 pub(crate) const PREFILL_CHUNK: usize = 128;
+
+/// Guessed tokens checked per pass while decoding (`lookup`).
+const GUESSES: usize = 4;
 
 /// What to generate.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,6 +73,10 @@ pub struct GenerationStats {
     /// Prompt tokens whose KV state was reused instead of computed.
     pub reused_tokens: usize,
     pub generated_tokens: usize,
+    /// Generated tokens that were guessed ahead (`lookup`) and confirmed in
+    /// a pass that checked several at once.
+    #[serde(default)]
+    pub guessed_tokens: usize,
     pub prefill_ms: f64,
     /// From request start to the first text piece.
     pub first_token_ms: f64,
@@ -192,6 +200,42 @@ impl Engine {
         Ok(tokens.len())
     }
 
+    /// The logits after `id`, the token just chosen. If it is the first of
+    /// the guesses in the cache, they were computed already; otherwise the
+    /// guesses are dropped and `id` runs, together with up to [`GUESSES`] new
+    /// guesses (no more than `room`) that follow it in the text so far.
+    fn next_logits(
+        &mut self,
+        id: TokenId,
+        ahead: &mut Vec<(TokenId, Vec<f32>)>,
+        room: usize,
+        guessed: &mut usize,
+    ) -> Result<Vec<f32>, LlmError> {
+        if ahead.first().is_some_and(|(g, _)| *g == id) {
+            *guessed += 1;
+            return Ok(ahead.remove(0).1);
+        }
+        self.drop_guesses(ahead)?;
+        let room = room.min(self.context_length().saturating_sub(self.cache.len() + 1));
+        let guesses = lookup::draft(&self.cache.tokens, id, GUESSES.min(room));
+        if guesses.is_empty() {
+            return self.model.forward(&mut self.cache, &[id]);
+        }
+        let mut run = vec![id];
+        run.extend(&guesses);
+        let mut all = self.model.forward_all(&mut self.cache, &run)?.into_iter();
+        let next = all.next().unwrap_or_default();
+        *ahead = guesses.into_iter().zip(all).collect();
+        Ok(next)
+    }
+
+    /// Removes unconfirmed guesses from the cache.
+    fn drop_guesses(&mut self, ahead: &mut Vec<(TokenId, Vec<f32>)>) -> Result<(), LlmError> {
+        let keep = self.cache.len() - ahead.len();
+        ahead.clear();
+        self.cache.truncate(keep)
+    }
+
     /// Generate an answer, sending events to `emit` (returns false when the receiver is gone).
     pub fn generate(
         &mut self,
@@ -217,8 +261,12 @@ impl Engine {
         let no_leading = self.tok.ids_starting_with(&req.no_leading, logits.len());
         let stops: Vec<&str> = req.stop.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
         let max_stop = stops.iter().map(|s| s.len()).max().unwrap_or(0);
+        // Guessed tokens already in the cache, each with the logits after it (`lookup`).
+        let mut ahead: Vec<(TokenId, Vec<f32>)> = Vec::new();
+        let mut guessed = 0usize;
         let finish = loop {
             if cancel.is_cancelled() {
+                self.drop_guesses(&mut ahead)?;
                 return Err(LlmError::Cancelled);
             }
             if generated >= req.max_tokens {
@@ -229,7 +277,8 @@ impl Engine {
                     logits[id as usize] = f32::NEG_INFINITY;
                 }
             }
-            let history = &self.cache.tokens;
+            // The cache may run ahead with guesses not yet confirmed; they are not history.
+            let history = &self.cache.tokens[..self.cache.len() - ahead.len()];
             let id = sample(&mut logits, history, &req.params, &mut rng);
             if self.end_ids.contains(&id) {
                 break FinishReason::EndOfTurn;
@@ -263,11 +312,13 @@ impl Engine {
                 }
                 sent = safe;
             }
-            if self.cache.len() + 1 > self.context_length() {
+            if self.cache.len() - ahead.len() + 1 > self.context_length() {
                 break FinishReason::Length;
             }
-            logits = self.model.forward(&mut self.cache, &[id])?;
+            let room = req.max_tokens.saturating_sub(generated);
+            logits = self.next_logits(id, &mut ahead, room, &mut guessed)?;
         };
+        self.drop_guesses(&mut ahead)?;
         if finish != FinishReason::Stop {
             text.push_str(&utf8.finish());
             if text.len() > sent {
@@ -282,6 +333,7 @@ impl Engine {
             prompt_tokens: tokens.len(),
             reused_tokens: reused,
             generated_tokens: generated,
+            guessed_tokens: guessed,
             prefill_ms,
             first_token_ms,
             total_ms: t0.elapsed().as_secs_f64() * 1e3,

@@ -16,6 +16,7 @@ pub mod engine;
 pub mod error;
 pub mod gguf;
 mod linear;
+mod lookup;
 pub mod model;
 mod quant;
 pub mod sampling;

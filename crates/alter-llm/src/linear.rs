@@ -89,12 +89,6 @@ impl QMat {
         quant::dequant_row(self.ty, &data[r * self.row_bytes..(r + 1) * self.row_bytes], out);
     }
 
-    /// `y = W x` for one activation vector.
-    pub fn matvec(&self, x: &[f32]) -> Result<Vec<f32>, LlmError> {
-        let xt = Tensor::from_slice(x, (1, self.cols), &Device::Cpu)?;
-        Ok(self.decode(&xt)?.flatten_all()?.to_vec1::<f32>()?)
-    }
-
     /// Decoding path: the activation quantized to 8 bits, integer dot
     /// products, rows in parallel — candle's kernels, except for Q5_0 (which
     /// candle runs without SIMD) and Q8_0, which take ours (`quant`).

@@ -280,6 +280,28 @@ impl Model {
     /// Run `tokens` after what `cache` holds, extend the cache, and return the
     /// logits of the last position. The caller checks the context length.
     pub fn forward(&self, cache: &mut KvCache, tokens: &[TokenId]) -> Result<Vec<f32>, LlmError> {
+        let x = self.run(cache, tokens)?;
+        let m = tokens.len();
+        Ok(self.logits(&x.narrow(0, m - 1, 1)?)?.pop().unwrap_or_default())
+    }
+
+    /// As [`Model::forward`], with the logits after every one of `tokens`
+    /// (to check several guessed tokens in one pass).
+    pub fn forward_all(&self, cache: &mut KvCache, tokens: &[TokenId]) -> Result<Vec<Vec<f32>>, LlmError> {
+        let x = self.run(cache, tokens)?;
+        self.logits(&x)
+    }
+
+    /// The vocabulary projection of hidden states `[n, n_embd]`.
+    fn logits(&self, x: &Tensor) -> Result<Vec<Vec<f32>>, LlmError> {
+        let x = candle_nn::ops::rms_norm(x, &self.out_norm, self.cfg.eps)?;
+        let head = self.output.as_ref().unwrap_or(&self.embd);
+        Ok(head.forward(&x)?.to_dtype(DType::F32)?.to_vec2::<f32>()?)
+    }
+
+    /// The layers over `tokens` after what `cache` holds: extends the cache
+    /// and returns the last hidden states `[m, n_embd]`.
+    fn run(&self, cache: &mut KvCache, tokens: &[TokenId]) -> Result<Tensor, LlmError> {
         let c = &self.cfg;
         let m = tokens.len();
         let pos = cache.len();
@@ -337,11 +359,6 @@ impl Model {
             x = (x + l.down.forward(&ff)?)?;
         }
         cache.tokens.extend_from_slice(tokens);
-        let last = x.narrow(0, m - 1, 1)?;
-        let last = candle_nn::ops::rms_norm(&last, &self.out_norm, c.eps)?;
-        let lv = last.flatten_all()?.to_dtype(DType::F32)?.to_vec1::<f32>()?;
-        let head = self.output.as_ref().unwrap_or(&self.embd);
-        let logits = head.matvec(&lv)?;
-        Ok(logits)
+        Ok(x)
     }
 }
