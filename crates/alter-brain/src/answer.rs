@@ -447,6 +447,7 @@ impl Answerer {
             }
         }
         let Attempt { raw, early_decline, .. } = attempt.expect("at least one attempt");
+        tracing::debug!(raw = %raw, early_decline, "model answer");
         let cited = cite(&raw, sources);
         let grounded = !cited.citations.is_empty() || sources.iter().any(|s| support(&cited.spoken, s) >= 1.0);
         if early_decline || decline::model_declined(&cited.text) || !grounded {

@@ -119,6 +119,12 @@ pub struct EvalArgs {
     /// Folder of spoken questions named <id>.wav, scored again through recognition.
     #[arg(long)]
     pub audio: Option<std::path::PathBuf>,
+    /// Ask the typed questions again, each after its prompt was prefilled from
+    /// the question less its last word (as the captions of a spoken question
+    /// lead it): the time from the question's text to the first sentence with
+    /// anticipatory prefill.
+    #[arg(long)]
+    pub anticipate: bool,
 }
 
 #[derive(Debug, Args)]

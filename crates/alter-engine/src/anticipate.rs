@@ -54,6 +54,23 @@ fn same_passage(a: &Source, b: &Source) -> bool {
     a.file == b.file && a.location == b.location && a.text == b.text
 }
 
+/// The final question's passages `best`, in the anticipated order when the
+/// anticipation found the same ones with the same one first (the model leans
+/// on the first, and an off-topic start is retried on it alone). Each keeps
+/// the final question's scores: the evidence the answer is judged on.
+fn prompt_order(anticipated: Option<Vec<Source>>, best: Vec<Source>) -> Vec<Source> {
+    match anticipated {
+        Some(a)
+            if a.len() == best.len()
+                && a.first().zip(best.first()).is_some_and(|(x, y)| same_passage(x, y))
+                && a.iter().all(|x| best.iter().any(|y| same_passage(x, y))) =>
+        {
+            a.iter().filter_map(|x| best.iter().find(|y| same_passage(x, y)).cloned()).collect()
+        }
+        _ => best,
+    }
+}
+
 impl Engine {
     /// Retrieves for a partial question and prefills its prompt (see the
     /// module documentation). Cancelled, the prefill stops after the chunk
@@ -87,14 +104,12 @@ impl Engine {
     }
 
     /// The passages a question's prompt quotes: its best `SOURCES_IN_PROMPT`,
-    /// in the anticipated order when an anticipation found the same ones.
+    /// in the anticipated order when an anticipation found the same ones with
+    /// the same one first.
     pub(crate) fn prompt_sources(&self, twin: &TwinId, found: &[Source]) -> Vec<Source> {
         let best: Vec<Source> = found.iter().take(SOURCES_IN_PROMPT).cloned().collect();
         let anticipated = self.anticipations.lock().unwrap_or_else(|p| p.into_inner()).remove(twin);
-        match anticipated {
-            Some(a) if a.len() == best.len() && a.iter().all(|x| best.iter().any(|y| same_passage(x, y))) => a,
-            _ => best,
-        }
+        prompt_order(anticipated, best)
     }
 
     /// Anticipates on partial captions as they arrive, always the newest one
@@ -139,5 +154,19 @@ mod tests {
         assert!(same_passage(&a, &b));
         assert!(!same_passage(&a, &Source::new("a.md", "section B", "A", "alpha")));
         assert!(!same_passage(&a, &Source::new("b.md", "section A", "A", "alpha")));
+    }
+
+    #[test]
+    fn the_prompt_keeps_the_anticipated_order_only_with_the_same_best_passage() {
+        let s = |name: &str, score: f32| Source { score, ..Source::new(name, "section", "", name) };
+        let best = vec![s("a", 0.9), s("b", 0.5), s("c", 0.4)];
+        let names = |v: &[Source]| v.iter().map(|x| (x.file.clone(), x.score)).collect::<Vec<_>>();
+        // Same passages, same first: the anticipated order, the final scores.
+        let order = prompt_order(Some(vec![s("a", 0.2), s("c", 0.2), s("b", 0.2)]), best.clone());
+        assert_eq!(names(&order), [("a".into(), 0.9), ("c".into(), 0.4), ("b".into(), 0.5)]);
+        // Another passage first, another set, or none anticipated: the final order.
+        for anticipated in [Some(vec![s("b", 0.9), s("a", 0.5), s("c", 0.4)]), Some(vec![s("a", 0.9)]), None] {
+            assert_eq!(names(&prompt_order(anticipated, best.clone())), names(&best));
+        }
     }
 }

@@ -27,6 +27,9 @@ use crate::{AnticipateFor, AskRequest, Engine, EngineError, Heard, ListenOptions
 pub struct EvalOptions {
     /// Folder of spoken questions named `<id>.wav`.
     pub audio_dir: Option<PathBuf>,
+    /// Ask the typed questions again, each after anticipatory prefill on the
+    /// question less its last word ([`partial_question`]).
+    pub anticipate: bool,
 }
 
 /// The `eval` result (`alter eval --json`): the typed figures at the top
@@ -35,6 +38,9 @@ pub struct EvalOptions {
 pub struct EvalRun {
     #[serde(flatten)]
     pub typed: EvalReport,
+    /// The typed questions asked after anticipatory prefill (`--anticipate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anticipated: Option<EvalReport>,
     pub spoken: Option<SpokenReport>,
 }
 
@@ -148,7 +154,8 @@ impl Engine {
             }
             None => Vec::new(),
         };
-        let total = (questions.len() + spoken_files.len()) as u64;
+        let anticipated_count = if options.anticipate { questions.len() } else { 0 };
+        let total = (questions.len() + anticipated_count + spoken_files.len()) as u64;
         let mut done = 0u64;
         let mut typed = Vec::with_capacity(questions.len());
         for q in questions {
@@ -158,6 +165,23 @@ impl Engine {
             done += 1;
         }
         let typed = score(questions, &typed);
+
+        let anticipated = if options.anticipate {
+            let mut results = Vec::with_capacity(questions.len());
+            for q in questions {
+                cancel.check().map_err(|_| EngineError::Cancelled)?;
+                progress.report(Progress::new("eval", done, total).item(format!("{} (anticipated)", q.id)));
+                let partial = partial_question(&q.question);
+                if partial.chars().any(char::is_alphanumeric) {
+                    self.anticipate(twin, &partial, None, cancel.clone()).await?;
+                }
+                results.push(self.eval_one(twin, &q.id, &q.question, None).await?);
+                done += 1;
+            }
+            Some(score(questions, &results))
+        } else {
+            None
+        };
 
         let spoken = if options.audio_dir.is_some() {
             let mut results = Vec::new();
@@ -213,6 +237,36 @@ impl Engine {
             None
         };
         progress.report(Progress::new("eval", total, total));
-        Ok(EvalRun { typed, spoken })
+        Ok(EvalRun { typed, anticipated, spoken })
+    }
+}
+
+/// A question less its last word, as the captions of the question spoken
+/// stand just before its end: text with spaces up to its last space, Chinese
+/// less its last two characters (end punctuation aside in both), a lone word
+/// nothing.
+pub fn partial_question(question: &str) -> String {
+    let q = question.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || "？！。，".contains(c)).trim_end();
+    match q.rfind(char::is_whitespace) {
+        Some(at) => q[..at].trim_end().to_owned(),
+        None if q.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) => {
+            let chars: Vec<char> = q.chars().collect();
+            chars[..chars.len().saturating_sub(2)].iter().collect()
+        }
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::partial_question;
+
+    #[test]
+    fn partial_questions_lack_the_last_word() {
+        assert_eq!(partial_question("How many vans does Rotterdam have?"), "How many vans does Rotterdam");
+        assert_eq!(partial_question("需求评审多久一次？"), "需求评审多久");
+        assert_eq!(partial_question("Why"), "");
+        assert_eq!(partial_question(""), "");
+        assert_eq!(partial_question("  ?? "), "");
     }
 }

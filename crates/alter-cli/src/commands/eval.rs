@@ -1,5 +1,6 @@
-//! `alter eval --twin ID QUESTIONS.jsonl [--audio DIR] [--json]`: scores a
-//! twin on a question set, typed and (with `--audio`) spoken.
+//! `alter eval --twin ID QUESTIONS.jsonl [--audio DIR] [--anticipate] [--json]`:
+//! scores a twin on a question set, typed, (with `--audio`) spoken, and
+//! (with `--anticipate`) typed after anticipatory prefill.
 
 use alter_core::{ErrorReport, TwinId};
 use alter_engine::persona::eval::{EvalReport, Metrics};
@@ -15,7 +16,7 @@ pub async fn run(engine: &Engine, args: EvalArgs, global: &Global) -> Result<(),
         ErrorReport::new(alter_core::ErrorCode::InvalidInput, format!("{}: {e}", args.questions.display()))
     })?;
     let bar = Bar::new(global);
-    let options = EvalOptions { audio_dir: args.audio };
+    let options = EvalOptions { audio_dir: args.audio, anticipate: args.anticipate };
     let run = engine.eval(&twin, &questions, &options, &bar.sink, &cancel_on_ctrl_c()).await;
     bar.finish();
     let run = run?;
@@ -24,6 +25,10 @@ pub async fn run(engine: &Engine, args: EvalArgs, global: &Global) -> Result<(),
         return Ok(());
     }
     print_report("typed", &run.typed);
+    if let Some(anticipated) = &run.anticipated {
+        println!("(anticipated: each prompt prefilled from the question less its last word before it was asked)");
+        print_report("anticipated", anticipated);
+    }
     if let Some(spoken) = &run.spoken {
         println!("(spoken: each file played in real time; its partial captions prefilled the answer while it played)");
         print_report("spoken", &spoken.report);
