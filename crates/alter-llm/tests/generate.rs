@@ -49,6 +49,17 @@ fn qwen_knows_paris() {
 }
 
 #[test]
+fn copied_text_is_guessed_ahead_and_confirmed() {
+    let Some(llm) = common::qwen() else { return };
+    let line = "Route planning time fell from four hours to ninety minutes after the Dispatch Planner launch.";
+    let msgs = vec![ChatMessage::user(format!("Source: {line}\nRepeat the source sentence exactly."))];
+    let s = llm.generate_blocking(greedy(msgs, 40), CancelToken::new()).expect("generate");
+    assert!(s.text.contains("four hours to ninety minutes"), "answer was {:?}", s.text);
+    // A copy is mostly guessed from the prompt: each confirmed guess saved a decoding step.
+    assert!(s.guessed_tokens * 2 >= s.generated_tokens, "{} of {} guessed", s.guessed_tokens, s.generated_tokens);
+}
+
+#[test]
 fn stop_strings_end_the_answer() {
     let Some(llm) = common::smol() else { return };
     let msgs = vec![ChatMessage::user("Count from 1 to 10, separated by commas.")];

@@ -152,6 +152,9 @@ impl OwnerText {
 const ROLE_WORDS_EN: &str = "manager|engineer|designer|developer|analyst|lead|leader|director|supervisor|scientist|\
 consultant|specialist|officer|architect|administrator|accountant|coordinator|head|owner|researcher|teacher|\
 intern|executive|president|founder|editor|writer|nurse|doctor|lawyer|advisor|adviser|technician|operator|planner";
+/// One character of an English clause: anything but its end, where the
+/// periods of "5 a.m.", "e.g." and "3.0" do not end it.
+const CLAUSE_CHAR: &str = r"(?:(?i:\b[ap]\.m\.|\be\.g\.|\bi\.e\.)|\d\.\d|[^.;!?])";
 const ROLE_WORDS_ZH: &str = "经理|工程师|设计师|主管|总监|负责人|专员|分析师|架构师|顾问|主任|老师|研究员|总裁|律师|会计|助理|组长|运营|产品经理";
 const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|\
 Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec";
@@ -190,9 +193,9 @@ fn rules() -> &'static [Rule] {
             r(FactKind::Team, r"(?i:\bi lead|\bi manage|\bi run|\bi'm on|\bi am on|\bi'm in|\bi am in)\s+(?:the\s+|a\s+)?([^,.;]{2,40}?\b(?:team|department|group|squad|unit))\b", 1, 0.85),
             r(FactKind::Team, &format!(r"(?i:\bi'm|\bi am)\s+{name}\s+from\s+(?:the\s+)?([a-zA-Z][a-zA-Z &\-]{{1,40}}?)(?:\s+(?:team|department|group))?(?:[,.;!]|$)"), 2, 0.85),
             r(FactKind::Education, r"(?i:\bi studied|\bi graduated from|\bi hold an?|\bi have an?|\bi did an?)\s+([^.;]*?(?:degree|master|bachelor|phd|diploma|university|college|school|[A-Z][a-z]+)[^.;]{0,60})", 1, 0.8),
-            r(FactKind::Interest, r"(?i:\bi care about|\bi love|\bi enjoy|\bi'm interested in|\bi am interested in|\bi'm passionate about|\bmy hobbies are|\bin my free time i)\s+([^.;!?]{3,80})", 1, 0.8),
+            r(FactKind::Interest, &format!(r"(?i:\bi care about|\bi love|\bi enjoy|\bi'm interested in|\bi am interested in|\bi'm passionate about|\bmy hobbies are|\bin my free time i)\s+({CLAUSE_CHAR}{{3,80}})"), 1, 0.8),
             r(FactKind::Project, r"(?i:\bi own|\bi'm responsible for|\bi am responsible for|\bi'm working on|\bi am working on|\bi work on|\bi built|\bi led|\bi maintain)\s+(?:the\s+)?([^,.;!?]{3,80})", 1, 0.85),
-            r(FactKind::Experience, r"(?i:\bbefore\s+[A-Z][\w ]{0,30}?,?\s*i was|\bi used to be|\bi previously worked as|\bi was previously)\s+(?:an?\s+)?([^.;!?]{3,100})", 1, 0.8),
+            r(FactKind::Experience, &format!(r"(?i:\bbefore\s+[A-Z][\w ]{{0,30}}?,?\s*i was|\bi used to be|\bi previously worked as|\bi was previously)\s+(?:an?\s+)?({CLAUSE_CHAR}{{3,100}})"), 1, 0.8),
             // Chinese, first person.
             r(FactKind::Name, r"我(?:叫|的名字是|的名字叫|名叫)([\p{Han}]{2,4}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)", 1, 0.9),
             r(FactKind::Team, r"我是([\p{Han}A-Za-z]{2,12}?(?:部|组|团队|中心|科|处|室))的", 1, 0.85),
@@ -474,7 +477,11 @@ mod tests {
         assert_eq!(get(FactKind::Name), vec!["Maya Okafor"]);
         assert!(get(FactKind::Employer).contains(&"Bluefin Logistics"), "{facts:#?}");
         assert!(get(FactKind::Experience).iter().any(|v| v.contains("shift supervisor")), "{facts:#?}");
-        assert!(get(FactKind::Interest).iter().any(|v| v.contains("tools that work")), "{facts:#?}");
+        // "5 a.m." does not end the clause.
+        assert!(
+            get(FactKind::Interest).iter().any(|v| v.contains("tools that work at 5 a.m. with gloves on")),
+            "{facts:#?}"
+        );
         assert!(facts.iter().all(|f| f.source.file == "profile.md"));
         for f in &facts {
             assert!(verify_against_source(&f.value, &text), "{f:?} is not in the source");
