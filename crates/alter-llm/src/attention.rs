@@ -12,6 +12,8 @@
 use candle_core::{CpuStorage, CustomOp1, Layout, Shape, Tensor};
 use rayon::prelude::*;
 
+use crate::ops;
+
 /// `softmax(scale · scores)` where query `q` (at position `first + q`) sees
 /// keys `0..=first + q`; the others get 0.
 pub fn causal_softmax(scores: &Tensor, scale: f32, queries: usize, first: usize) -> candle_core::Result<Tensor> {
@@ -39,15 +41,8 @@ impl CustomOp1 for CausalSoftmax {
         let mut dst = vec![0f32; end - start];
         src[start..end].par_chunks(keys).zip(dst.par_chunks_mut(keys)).enumerate().for_each(|(i, (x, y))| {
             let seen = (self.first + i % self.queries.max(1) + 1).min(keys);
-            let (x, y) = (&x[..seen], &mut y[..seen]);
-            let max = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-            let mut sum = 0f32;
-            for (y, &x) in y.iter_mut().zip(x) {
-                *y = ((x - max) * self.scale).exp();
-                sum += *y;
-            }
-            let inv = 1.0 / sum;
-            y.iter_mut().for_each(|v| *v *= inv);
+            y[..seen].copy_from_slice(&x[..seen]);
+            ops::softmax_in_place(&mut y[..seen], self.scale);
         });
         Ok((CpuStorage::F32(dst), Shape::from_dims(dims)))
     }
@@ -68,13 +63,7 @@ pub fn attend_one(q: &[f32], k: &[Vec<f32>], v: &[Vec<f32>], group: usize, head_
             }
         }
         for row in scores.chunks_exact_mut(t.max(1)) {
-            let max = row.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-            let mut sum = 0f32;
-            row.iter_mut().for_each(|s| {
-                *s = (*s - max).exp();
-                sum += *s;
-            });
-            row.iter_mut().for_each(|s| *s /= sum);
+            ops::softmax_in_place(row, 1.0);
         }
         for (ti, value) in v.chunks_exact(head_dim).enumerate() {
             for (j, out) in out.chunks_exact_mut(head_dim).enumerate() {

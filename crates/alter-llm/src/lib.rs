@@ -18,6 +18,7 @@ pub mod gguf;
 mod linear;
 mod lookup;
 pub mod model;
+mod ops;
 mod quant;
 pub mod sampling;
 pub mod tokenizer;

@@ -20,6 +20,7 @@ use crate::attention;
 use crate::error::LlmError;
 use crate::gguf::{GgmlType, GgufHeader, MetaValue, read_tensor_bytes};
 use crate::linear::QMat;
+use crate::ops;
 use crate::tokenizer::TokenId;
 
 /// Architectures we run.
@@ -355,7 +356,7 @@ impl Model {
             };
             x = (x + l.o.forward(&y)?)?;
             let h = candle_nn::ops::rms_norm(&x, &l.ffn_norm, c.eps)?;
-            let ff = (candle_nn::ops::silu(&l.gate.forward(&h)?)? * l.up.forward(&h)?)?;
+            let ff = ops::swiglu(&l.gate.forward(&h)?, &l.up.forward(&h)?)?;
             x = (x + l.down.forward(&ff)?)?;
         }
         cache.tokens.extend_from_slice(tokens);
