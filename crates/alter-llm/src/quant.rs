@@ -209,7 +209,8 @@ impl Q8Blocks {
             let d = amax / 127.0;
             let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
             for (q, v) in out.q[b * 32..].iter_mut().zip(xb) {
-                *q = (v * inv).round() as i8;
+                // Ties to even, as a vector instruction rounds (`round` is a library call).
+                *q = (v * inv).round_ties_even() as i8;
             }
             out.d[b] = d;
         }
