@@ -1,7 +1,8 @@
 //! From the model's raw answer to a cited answer.
 //!
 //! Inline markers ("[1]", "[1, 2]", "【2】", "[source 3]") are parsed; markers
-//! that name no source are dropped; a marker whose sentence another source
+//! that name no source are dropped, unless one stands between two words as a
+//! quantity ("I have [4] engineers"); a marker whose sentence another source
 //! plainly supports better (a number the cited source lacks) is moved to
 //! that source. A marker that opens its sentence cites the words after it.
 //! When the model cites nothing yet the answer clearly uses a snippet, the
@@ -112,6 +113,17 @@ fn following_claim(rest: &str) -> &str {
     &rest[..stop]
 }
 
+/// A lone bracketed number that names no source, between two words ("I
+/// have [4] engineers", "我有[4]名工程师"), is the number itself, not a
+/// marker.
+fn bracketed_quantity(answer: &str, start: usize, end: usize, list: &str, sources: usize) -> Option<usize> {
+    let n = list.trim().parse::<usize>().ok().filter(|&n| n == 0 || n > sources)?;
+    let after_word = answer[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+    let rest = answer[end..].strip_prefix(' ').unwrap_or(&answer[end..]);
+    let before_word = rest.chars().next().is_some_and(char::is_alphabetic);
+    (after_word && before_word).then_some(n)
+}
+
 /// Maps markers to citations, fixes or drops bad ones, and attributes an
 /// uncited answer by overlap.
 pub fn cite(answer: &str, sources: &[Source]) -> CitedAnswer {
@@ -124,6 +136,13 @@ pub fn cite(answer: &str, sources: &[Source]) -> CitedAnswer {
         let segment = &answer[segment_start..whole.start()];
         text.push_str(&answer[last..whole.start()]);
         let list = caps.get(1).or_else(|| caps.get(2)).map(|m| m.as_str()).unwrap_or("");
+        if let Some(n) = bracketed_quantity(answer, whole.start(), whole.end(), list, sources.len()) {
+            // Written as it was meant: "I have [4] engineers" says 4.
+            text.push_str(&whole.as_str()[..whole.as_str().len() - whole.as_str().trim_start().len()]);
+            text.push_str(&n.to_string());
+            last = whole.end();
+            continue;
+        }
         let mut markers: Vec<usize> = Vec::new();
         for n in list.split([',', '，', '、']).filter_map(|n| n.trim().parse::<usize>().ok()) {
             if n == 0 || n > sources.len() {
@@ -227,6 +246,17 @@ mod tests {
         assert_eq!(c.citations.iter().map(|c| c.marker).collect::<Vec<_>>(), vec![2, 3], "{c:?}");
         let c = cite("Both [1, 2] and 【3】 count. [Source 2]", &sources());
         assert_eq!(c.citations.iter().map(|c| c.marker).collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_bracketed_number_between_words_is_a_quantity() {
+        let c = cite("I have [4] engineers on my team.", &sources());
+        assert_eq!(c.spoken, "I have 4 engineers on my team.");
+        assert_eq!(c.citations.first().map(|c| c.file.as_str()), Some("profile.md"), "{c:?}");
+        assert_eq!(cite("我有[5]名工程师。", &sources()).spoken, "我有5名工程师。");
+        // A source's number there is a citation, and an unknown one at a sentence's end is dropped.
+        assert_eq!(cite("Antwerp has 35 vans [3] today.", &sources()).spoken, "Antwerp has 35 vans today.");
+        assert_eq!(cite("Antwerp has 35 vans [9].", &sources()).spoken, "Antwerp has 35 vans.");
     }
 
     #[test]
