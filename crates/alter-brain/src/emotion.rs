@@ -337,15 +337,16 @@ pub fn read_emotion(text: &str, prosody: Option<&ProsodyHints>) -> EmotionReadin
         let a = p.arousal.clamp(-1.0, 1.0) * p.arousal_confidence.clamp(0.0, 1.0);
         let v = p.valence.clamp(-1.0, 1.0) * p.valence_confidence.clamp(0.0, 1.0);
         // Voice tips the balance: tense and negative → angry/anxious, low and negative → sad, bright → happy.
+        // A clear, confident voice alone can carry neutral words past the threshold (0.5).
         if v > 0.2 {
-            scores[Happy as usize] += 0.5 * v;
+            scores[Happy as usize] += 0.6 * v;
         }
         if v < -0.2 && a > 0.3 {
             scores[Angry as usize] += 0.3 * a;
             scores[Anxious as usize] += 0.25 * a;
         }
         if v < -0.2 && a < -0.2 {
-            scores[Sad as usize] += 0.5 * (-a).min(-v);
+            scores[Sad as usize] += 0.8 * (-a).min(-v);
         }
         if a > 0.5 {
             // High arousal strengthens what the words already say.
@@ -438,7 +439,6 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "known failure: sad prosody does not yet tip neutral words to sad (weights need calibrating)"]
     fn prosody_tips_neutral_words() {
         let calm = read_emotion("The report is done.", None);
         assert_eq!(calm.user, UserEmotion::Neutral);
