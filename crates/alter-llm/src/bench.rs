@@ -31,8 +31,9 @@ pub struct BenchOptions {
     pub prompt_lens: Vec<usize>,
     /// Tokens generated for the decode figure.
     pub decode_tokens: usize,
-    /// Runs per prompt on each side; the best counts (a shared machine's
-    /// other tenants only ever slow a run down).
+    /// Rounds, alternating between the sides, each running every prompt;
+    /// a side's best round counts (a shared machine's other tenants only
+    /// ever slow a run down).
     pub repeats: usize,
     /// Run llama.cpp too (installing it into the venv if needed).
     pub baseline: bool,
@@ -97,7 +98,11 @@ fn ratio(a: f64, b: Option<f64>) -> String {
 
 impl fmt::Display for BenchReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "LLM bench: {} ({} threads, best of {} runs each)", self.model, self.threads, self.repeats)?;
+        writeln!(
+            f,
+            "LLM bench: {} ({} threads; {} rounds alternating between the sides, each side's best)",
+            self.model, self.threads, self.repeats
+        )?;
         writeln!(
             f,
             "{:>7} | {:>12} {:>12} {:>6} | {:>11} {:>11} {:>6}",
@@ -255,7 +260,7 @@ fn run_baseline(opts: &BenchOptions, prompts: &[Vec<TokenId>]) -> Result<(Vec<(f
     let max = prompts.iter().map(Vec::len).max().unwrap_or(0);
     let cfg = serde_json::json!({
         "model": opts.model, "threads": opts.threads, "n_ctx": max + opts.decode_tokens + 16,
-        "prompts": prompts, "decode": opts.decode_tokens, "repeats": opts.repeats.max(1),
+        "prompts": prompts, "decode": opts.decode_tokens, "repeats": 1,
     });
     let mut child = Command::new(&py)
         .args(["-c", BASELINE_PY])
@@ -305,30 +310,38 @@ pub fn run_bench(opts: &BenchOptions) -> Result<BenchReport, LlmError> {
             llamacpp_decode_tps: None,
         })
         .collect();
+    // Rounds alternate between the two sides, so that a slow spell of a shared
+    // machine falls on both; each figure is a side's best round.
+    let mut baseline: Result<Option<u64>, String> = Ok(None);
     for _ in 0..opts.repeats.max(1) {
         for (row, p) in rows.iter_mut().zip(&prompts) {
             let (pre, dec) = pool.install(|| measure_ours(&model, p, opts.decode_tokens))?;
             row.ours_prefill_tps = row.ours_prefill_tps.max(pre);
             row.ours_decode_tps = row.ours_decode_tps.max(dec);
         }
+        if !opts.baseline {
+            continue;
+        }
+        if let Ok(peak) = &baseline {
+            baseline = run_baseline(opts, &prompts).map(|(b, rss)| {
+                for (row, (pre, dec)) in rows.iter_mut().zip(b) {
+                    row.llamacpp_prefill_tps = Some(row.llamacpp_prefill_tps.unwrap_or(0.0).max(pre));
+                    row.llamacpp_decode_tps = Some(row.llamacpp_decode_tps.unwrap_or(0.0).max(dec));
+                }
+                Some(peak.unwrap_or(0).max(rss))
+            });
+        }
     }
     let (rss, peak) = rss_bytes();
     drop(model);
-    let mut note = "not run".to_string();
-    let mut base_rss = None;
-    if opts.baseline {
-        match run_baseline(opts, &prompts) {
-            Ok((b, r)) => {
-                for (row, (pre, dec)) in rows.iter_mut().zip(b) {
-                    row.llamacpp_prefill_tps = Some(pre);
-                    row.llamacpp_decode_tps = Some(dec);
-                }
-                base_rss = Some(r);
-                note = "ok (llama-cpp-python, same GGUF, same threads, same token ids)".into();
-            }
-            Err(e) => note = format!("baseline unavailable: {e}"),
+    let (note, base_rss) = match baseline {
+        _ if !opts.baseline => ("not run".to_string(), None),
+        Ok(rss) => ("ok (llama-cpp-python, same GGUF, same threads, same token ids)".into(), rss),
+        Err(e) => {
+            rows.iter_mut().for_each(|r| (r.llamacpp_prefill_tps, r.llamacpp_decode_tps) = (None, None));
+            (format!("baseline unavailable: {e}"), None)
         }
-    }
+    };
     Ok(BenchReport {
         model: opts.model.display().to_string(),
         threads: opts.threads,
