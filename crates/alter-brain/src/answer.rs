@@ -439,7 +439,9 @@ impl Answerer {
             tracing::debug!(prompt = ?messages, "grounded prompt");
             answer.timings_ms.prompt = ms(started);
             let judge = (!focused && q.sources.len() > 1).then_some(text.as_str());
-            let a = self.attempt(to_chat(&messages), max_tokens, judge, &mut answer, started, &cancel, tx).await?;
+            let a = self
+                .attempt(to_chat(&messages), max_tokens, judge, sources.len(), &mut answer, started, &cancel, tx)
+                .await?;
             let retry = a.off_topic;
             attempt = Some(a);
             if !retry {
@@ -479,6 +481,7 @@ impl Answerer {
         messages: Vec<ChatMessage>,
         max_tokens: usize,
         judge: Option<&str>,
+        sources: usize,
         answer: &mut Answer,
         started: Instant,
         cancel: &CancelToken,
@@ -492,7 +495,7 @@ impl Answerer {
         // how the small model starts copying a passage instead of answering.
         req.no_leading = vec!["[".into(), "1.".into(), "Source".into()];
         let mut rx = self.inner.llm.generate(req, cancel.clone())?;
-        let mut splitter = SentenceSplitter::new();
+        let mut splitter = SentenceSplitter::for_sources(sources);
         let mut out = Attempt { raw: String::new(), early_decline: false, off_topic: false };
         let mut held: Option<Vec<String>> = Some(Vec::new());
         // Judges the first sentence: false stops the attempt.

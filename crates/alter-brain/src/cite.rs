@@ -52,6 +52,22 @@ pub fn strip_markers(text: &str) -> String {
     marker_re().replace_all(text, "").into_owned()
 }
 
+/// `text` as it is spoken, given the number of sources the answer could
+/// cite: markers removed, except a bracketed number between two words that
+/// names no source, which is said as the number ("I have [4] engineers").
+pub fn spoken_form(text: &str, sources: usize) -> String {
+    marker_re()
+        .replace_all(text, |caps: &regex::Captures| {
+            let whole = caps.get(0).expect("group 0 is the match");
+            let list = caps.get(1).or_else(|| caps.get(2)).map_or("", |m| m.as_str());
+            match bracketed_quantity(text, whole.start(), whole.end(), list, sources) {
+                Some(n) => format!(" {n}"),
+                None => String::new(),
+            }
+        })
+        .into_owned()
+}
+
 fn numbers(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -257,6 +273,9 @@ mod tests {
         // A source's number there is a citation, and an unknown one at a sentence's end is dropped.
         assert_eq!(cite("Antwerp has 35 vans [3] today.", &sources()).spoken, "Antwerp has 35 vans today.");
         assert_eq!(cite("Antwerp has 35 vans [9].", &sources()).spoken, "Antwerp has 35 vans.");
+        // Spoken while streaming, before the answer is cited.
+        assert_eq!(spoken_form("I have [4] engineers [1].", 3), "I have 4 engineers.");
+        assert_eq!(spoken_form("I have [4] engineers [1].", usize::MAX), "I have engineers.");
     }
 
     #[test]

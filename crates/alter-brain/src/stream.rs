@@ -8,7 +8,7 @@
 //! sentence they belong to. Released sentences carry their markers; the
 //! spoken form drops them.
 
-use crate::cite::strip_markers;
+use crate::cite::spoken_form;
 
 const ABBREVIATIONS: &[&str] =
     &["e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "a.m", "p.m", "approx", "no"];
@@ -32,11 +32,19 @@ pub struct SentenceSplitter {
     next_index: usize,
     /// Minimum characters before a boundary is accepted; avoids speaking "1." alone.
     min_chars: usize,
+    /// Sources the answer can cite: a bracketed number beyond them between
+    /// two words is a quantity, spoken ([`spoken_form`]).
+    sources: usize,
 }
 
 impl SentenceSplitter {
     pub fn new() -> Self {
-        Self { buf: String::new(), next_index: 0, min_chars: 4 }
+        Self::for_sources(usize::MAX)
+    }
+
+    /// A splitter for an answer that cites up to `sources` sources.
+    pub fn for_sources(sources: usize) -> Self {
+        Self { buf: String::new(), next_index: 0, min_chars: 4, sources }
     }
 
     /// Adds streamed text; returns the sentences completed by it.
@@ -60,7 +68,7 @@ impl SentenceSplitter {
 
     fn make(&mut self, raw: &str) -> Option<Sentence> {
         let text = raw.trim().to_owned();
-        let spoken = strip_markers(&text).split_whitespace().collect::<Vec<_>>().join(" ");
+        let spoken = spoken_form(&text, self.sources).split_whitespace().collect::<Vec<_>>().join(" ");
         if !spoken.chars().any(char::is_alphanumeric) {
             return None;
         }
