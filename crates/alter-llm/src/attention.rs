@@ -59,11 +59,11 @@ pub fn attend_one(q: &[f32], k: &[Vec<f32>], v: &[Vec<f32>], group: usize, head_
         let mut scores = vec![0f32; group * t];
         for (ti, key) in k.chunks_exact(head_dim).enumerate() {
             for (j, q) in q.chunks_exact(head_dim).enumerate() {
-                scores[j * t + ti] = dot(q, key) * scale;
+                scores[j * t + ti] = ops::dot(q, key);
             }
         }
         for row in scores.chunks_exact_mut(t.max(1)) {
-            ops::softmax_in_place(row, 1.0);
+            ops::softmax_in_place(row, scale);
         }
         for (ti, value) in v.chunks_exact(head_dim).enumerate() {
             for (j, out) in out.chunks_exact_mut(head_dim).enumerate() {
@@ -73,20 +73,6 @@ pub fn attend_one(q: &[f32], k: &[Vec<f32>], v: &[Vec<f32>], group: usize, head_
         }
     });
     out
-}
-
-/// Σ a·b in sixteen lanes (so that it vectorises).
-#[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [0f32; 16];
-    let (a16, b16) = (a.chunks_exact(16), b.chunks_exact(16));
-    let tail: f32 = a16.remainder().iter().zip(b16.remainder()).map(|(x, y)| x * y).sum();
-    for (a, b) in a16.zip(b16) {
-        for l in 0..16 {
-            lanes[l] += a[l] * b[l];
-        }
-    }
-    lanes.iter().sum::<f32>() + tail
 }
 
 #[cfg(test)]

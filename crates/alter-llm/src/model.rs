@@ -127,12 +127,13 @@ struct LayerKv {
 impl LayerKv {
     /// Appends `[n_kv_head, m, head_dim]` keys and values.
     fn push(&mut self, k: &Tensor, v: &Tensor) -> Result<(), LlmError> {
-        let (nkv, ..) = k.dims3()?;
-        self.k.resize_with(nkv, Vec::new);
-        self.v.resize_with(nkv, Vec::new);
-        for h in 0..nkv {
-            self.k[h].extend_from_slice(&k.get(h)?.flatten_all()?.to_vec1::<f32>()?);
-            self.v[h].extend_from_slice(&v.get(h)?.flatten_all()?.to_vec1::<f32>()?);
+        let (nkv, m, hd) = k.dims3()?;
+        for (heads, new) in [(&mut self.k, k), (&mut self.v, v)] {
+            heads.resize_with(nkv, Vec::new);
+            let new = new.flatten_all()?.to_vec1::<f32>()?;
+            for (head, part) in heads.iter_mut().zip(new.chunks_exact(m * hd)) {
+                head.extend_from_slice(part);
+            }
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! Element-wise work in single passes over plain slices, written so that
 //! the compiler vectorises it: `exp` as a polynomial (the C library's is a
-//! call per value), softmax rows, and SwiGLU (`silu(gate) · up`) fused
+//! call per value), sums and dot products in sixteen lanes, softmax rows, and SwiGLU (`silu(gate) · up`) fused
 //! instead of three tensor passes.
 
 use candle_core::{CpuStorage, CustomOp2, Layout, Shape, Tensor};
@@ -37,6 +37,19 @@ pub fn sum(values: &[f32]) -> f32 {
     for c in chunks {
         for l in 0..16 {
             lanes[l] += c[l];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+/// Σ a·b in sixteen lanes (so that it vectorises).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0f32; 16];
+    let (a16, b16) = (a.chunks_exact(16), b.chunks_exact(16));
+    let tail: f32 = a16.remainder().iter().zip(b16.remainder()).map(|(x, y)| x * y).sum();
+    for (a, b) in a16.zip(b16) {
+        for l in 0..16 {
+            lanes[l] += a[l] * b[l];
         }
     }
     lanes.iter().sum::<f32>() + tail

@@ -244,40 +244,15 @@ impl ExpandedRow {
 
 /// Runs `$body` with `$t` = 0, 1, …, [`GROUP`] − 1, written out.
 macro_rules! each_token {
-    ($t:ident, $body:block) => {{
+    ($t:ident, $body:block) => {
+        each_token!($t, $body, 0 1 2 3 4 5 6 7)
+    };
+    ($t:ident, $body:block, $($n:literal)*) => {{
         const _: () = assert!(GROUP == 8);
-        {
-            let $t = 0;
+        $({
+            let $t: usize = $n;
             $body
-        }
-        {
-            let $t = 1;
-            $body
-        }
-        {
-            let $t = 2;
-            $body
-        }
-        {
-            let $t = 3;
-            $body
-        }
-        {
-            let $t = 4;
-            $body
-        }
-        {
-            let $t = 5;
-            $body
-        }
-        {
-            let $t = 6;
-            $body
-        }
-        {
-            let $t = 7;
-            $body
-        }
+        })*
     }};
 }
 
