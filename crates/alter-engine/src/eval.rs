@@ -249,7 +249,7 @@ pub fn partial_question(question: &str) -> String {
     let q = question.trim().trim_end_matches(|c: char| c.is_ascii_punctuation() || "？！。，".contains(c)).trim_end();
     match q.rfind(char::is_whitespace) {
         Some(at) => q[..at].trim_end().to_owned(),
-        None if q.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) => {
+        None if q.chars().any(alter_persona::lang::is_han) => {
             let chars: Vec<char> = q.chars().collect();
             chars[..chars.len().saturating_sub(2)].iter().collect()
         }

@@ -183,20 +183,19 @@ from llama_cpp import Llama
 cfg = json.load(sys.stdin)
 llm = Llama(model_path=cfg["model"], n_threads=cfg["threads"], n_threads_batch=cfg["threads"],
             n_ctx=cfg["n_ctx"], n_batch=512, n_ubatch=512, verbose=False)
-out = [[0.0, 0.0] for _ in cfg["prompts"]]
-for _ in range(cfg["repeats"]):
-    for i, toks in enumerate(cfg["prompts"]):
-        llm.reset()
-        t = time.perf_counter(); llm.eval(toks); pre = len(toks) / (time.perf_counter() - t)
-        nxt = toks[-1]
-        t = time.perf_counter()
-        for _ in range(cfg["decode"]):
-            llm.eval([nxt])
-            # The last position's logits (llm.scores only holds n_batch rows).
-            last = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),))
-            nxt = int(last.argmax())
-        dec = cfg["decode"] / (time.perf_counter() - t)
-        out[i] = [max(out[i][0], pre), max(out[i][1], dec)]
+out = []
+for toks in cfg["prompts"]:
+    llm.reset()
+    t = time.perf_counter(); llm.eval(toks); pre = len(toks) / (time.perf_counter() - t)
+    nxt = toks[-1]
+    t = time.perf_counter()
+    for _ in range(cfg["decode"]):
+        llm.eval([nxt])
+        # The last position's logits (llm.scores only holds n_batch rows).
+        last = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm.ctx, -1), shape=(llm.n_vocab(),))
+        nxt = int(last.argmax())
+    dec = cfg["decode"] / (time.perf_counter() - t)
+    out.append([pre, dec])
 print(json.dumps({"rows": out, "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 "#;
 
@@ -260,7 +259,7 @@ fn run_baseline(opts: &BenchOptions, prompts: &[Vec<TokenId>]) -> Result<(Vec<(f
     let max = prompts.iter().map(Vec::len).max().unwrap_or(0);
     let cfg = serde_json::json!({
         "model": opts.model, "threads": opts.threads, "n_ctx": max + opts.decode_tokens + 16,
-        "prompts": prompts, "decode": opts.decode_tokens, "repeats": 1,
+        "prompts": prompts, "decode": opts.decode_tokens,
     });
     let mut child = Command::new(&py)
         .args(["-c", BASELINE_PY])
